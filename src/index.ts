@@ -1,0 +1,2 @@
+// The programmatic API of self-evolve.
+export * from './spec/index.js';

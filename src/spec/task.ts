@@ -1,0 +1,32 @@
+// The task port: what a problem looks like and how answers are read and checked. Ground truth is
+// used only to build the meta-skill corpus and to report quality, never inside self-evolution.
+
+/** One problem. `answer` is ground truth when known; `solution` a worked reference solution. */
+export interface Problem {
+  readonly id: string;
+  readonly prompt: string;
+  readonly answer?: string;
+  readonly solution?: string;
+}
+
+/** A critique's conclusion about the answer it reviewed. */
+export type Verdict = 'correct' | 'wrong';
+
+export interface Task {
+  readonly name: string;
+  /** The final answer written in a response or refinement, normalised; undefined if none. */
+  extractAnswer(text: string): string | undefined;
+  /** Whether `text` reaches the ground-truth `answer`. For building D_meta and reporting only. */
+  isCorrect(text: string, answer: string): boolean;
+  /** The verdict a feedback text ends with; undefined when it gives none. */
+  parseVerdict(feedback: string): Verdict | undefined;
+  /** Seedable problem generator, for tasks that have one. */
+  generate?(n: number, seed: number): Problem[];
+}
+
+/** Writes feedback and refinements for a student's answers: a checker program or a strong model. */
+export interface Teacher {
+  readonly id: string;
+  /** A critique of `response` ending in a verdict, and a corrected answer when it is wrong. */
+  review(problem: Problem, response: string): Promise<{ feedback: string; refinement?: string }>;
+}

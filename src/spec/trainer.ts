@@ -1,0 +1,67 @@
+// The trainer port: turns a base model and curated examples into a new model. Adapters: the
+// embedded engine, an external command (TRL, Unsloth, axolotl), an OpenAI-style fine-tuning API.
+import type { LanguageModel, Section, Turn } from './language-model.js';
+
+/** Names a model a trainer produced or can start from, and how to load it. */
+export interface ModelRef {
+  /** Which adapter loads it: `embedded`, `openai`, `command`, `gguf`, ... */
+  readonly kind: string;
+  /** Adapter-specific identity: a checkpoint directory, a provider's model id. */
+  readonly id: string;
+  /** The model it was trained from, for lineage. */
+  readonly parent?: string;
+  /** Adapter-specific details (config, hyperparameters used). */
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+/** A turn with its loss mask: the trainer computes loss only on turns marked `train`. */
+export interface TrainingTurn extends Turn {
+  readonly train: boolean;
+}
+
+/** Supervised fine-tuning example: one episode, loss only on the marked sections. */
+export interface SftExample {
+  readonly turns: readonly TrainingTurn[];
+}
+
+/** A preference pair: after `turns`, writing `chosen` as section `next` beats writing `rejected`. */
+export interface PreferencePair {
+  readonly turns: readonly Turn[];
+  readonly next: Section;
+  readonly chosen: string;
+  readonly rejected: string;
+}
+
+export interface TrainRequest {
+  /** Where to start. */
+  readonly base: ModelRef;
+  readonly examples: readonly SftExample[];
+  /** A name for the result, unique within the run (e.g. `meta`, `round-2`). */
+  readonly name: string;
+  readonly seed: number;
+  /** Adapter-specific hyperparameters (epochs, learning rate, ...). */
+  readonly hyperparameters?: Readonly<Record<string, number | string | boolean>>;
+}
+
+export interface TrainProgress {
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly loss?: number;
+  readonly tokensPerSecond?: number;
+}
+
+export interface TrainOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: TrainProgress) => void;
+}
+
+/** Fine-tunes a model. Never mutates `request.base`: the result is a new model. */
+export interface Trainer {
+  readonly id: string;
+  train(request: TrainRequest, options?: TrainOptions): Promise<ModelRef>;
+}
+
+/** Turns a ModelRef into a LanguageModel that can be called. */
+export interface ModelLoader {
+  load(ref: ModelRef): Promise<LanguageModel>;
+}
