@@ -1,0 +1,82 @@
+// Linear equations with an integer solution: the shapes, their text form, and a seeded generator.
+// `Solve for x: 7*x + 12 = 54`. Forms and number ranges are parameters (docs/tasks.md).
+import { random, randomInt } from '../../self/seeds.js';
+
+/** The shapes of equation: `a*x + b = c`, `a*x - b = c`, `b + a*x = c`. */
+export type EquationForm = 'ax+b' | 'ax-b' | 'b+ax';
+
+export const EQUATION_FORMS: readonly EquationForm[] = ['ax+b', 'ax-b', 'b+ax'];
+
+/** One equation; `x` is its solution. */
+export interface Equation {
+  readonly form: EquationForm;
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly x: number;
+}
+
+/** Inclusive ranges the generator draws from. */
+export interface EquationParams {
+  readonly coefficient: readonly [number, number];
+  readonly solution: readonly [number, number];
+  readonly constant: readonly [number, number];
+  readonly forms: readonly EquationForm[];
+}
+
+/** The default difficulty, tuned so the embedded base model is clearly imperfect (docs/tasks.md). */
+export const DEFAULT_EQUATION_PARAMS: EquationParams = {
+  coefficient: [2, 9],
+  solution: [-9, 19],
+  constant: [1, 40],
+  forms: ['ax+b', 'ax-b', 'b+ax'],
+};
+
+/** The left-hand side with `value` in place of x, e.g. `7*5 + 12`. */
+export function leftSide(eq: Equation, value: string | number): string {
+  const ax = `${eq.a}*${value}`;
+  if (eq.form === 'ax+b') return `${ax} + ${eq.b}`;
+  if (eq.form === 'ax-b') return `${ax} - ${eq.b}`;
+  return `${eq.b} + ${ax}`;
+}
+
+/** `Solve for x: 7*x + 12 = 54`. */
+export function equationPrompt(eq: Equation): string {
+  return `Solve for x: ${leftSide(eq, 'x')} = ${eq.c}`;
+}
+
+const PROMPT = /^Solve for x: (?:(\d+)\*x ([+-]) (\d+)|(\d+) \+ (\d+)\*x) = (-?\d+)$/;
+
+/** Reads an equation back from its prompt; undefined when the prompt is not of this task. */
+export function parseEquation(prompt: string): Equation | undefined {
+  const m = PROMPT.exec(prompt.trim());
+  if (!m) return undefined;
+  const c = Number(m[6]);
+  const [form, a, b]: [EquationForm, number, number] =
+    m[1] !== undefined
+      ? [m[2] === '+' ? 'ax+b' : 'ax-b', Number(m[1]), Number(m[3])]
+      : ['b+ax', Number(m[5]), Number(m[4])];
+  const rhs = form === 'ax-b' ? c + b : c - b;
+  if (a === 0 || rhs % a !== 0) return undefined;
+  return { form, a, b, c, x: rhs / a };
+}
+
+/** The value of the left-hand side at x = value. */
+export function evaluateLeft(eq: Equation, value: number): number {
+  return eq.form === 'ax-b' ? eq.a * value - eq.b : eq.a * value + eq.b;
+}
+
+/** `n` equations drawn from `params` with a seeded generator: same seed, same list. */
+export function generateEquations(n: number, seed: number, params: EquationParams): Equation[] {
+  const next = random(seed);
+  const out: Equation[] = [];
+  for (let i = 0; i < n; i++) {
+    const form = params.forms[randomInt(next, 0, params.forms.length - 1)];
+    const a = randomInt(next, params.coefficient[0], params.coefficient[1]);
+    const x = randomInt(next, params.solution[0], params.solution[1]);
+    const b = randomInt(next, params.constant[0], params.constant[1]);
+    const eq = { form, a, b, c: 0, x };
+    out.push({ ...eq, c: evaluateLeft(eq, x) });
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+// The built-in `equations` task and its programmatic teacher, implementing the Task and Teacher
+// ports. The teacher stands in for the paper's GPT-4: it checks by substitution, never by solving.
+import type { Problem, Task, Teacher, Verdict } from '../../spec/task.js';
+import {
+  DEFAULT_EQUATION_PARAMS,
+  type EquationParams,
+  equationPrompt,
+  generateEquations,
+  parseEquation,
+} from './equation.js';
+import { readVerdict, writeFeedback } from './feedback.js';
+import { readAnswer, workedSolution } from './solution.js';
+
+/** Solve `a*x ± b = c` for an integer x, step by step, ending with `answer: <integer>`. */
+export class EquationsTask implements Task {
+  readonly name = 'equations';
+
+  constructor(readonly params: EquationParams = DEFAULT_EQUATION_PARAMS) {}
+
+  extractAnswer(text: string): string | undefined {
+    const n = readAnswer(text);
+    return n === undefined ? undefined : String(n);
+  }
+
+  isCorrect(text: string, answer: string): boolean {
+    const got = this.extractAnswer(text);
+    return got !== undefined && got === String(Number(answer.trim()));
+  }
+
+  parseVerdict(feedback: string): Verdict | undefined {
+    return readVerdict(feedback);
+  }
+
+  /** `n` problems with answers and worked solutions; ids carry the seed and position. */
+  generate(n: number, seed: number): Problem[] {
+    return generateEquations(n, seed, this.params).map((eq, i) => ({
+      id: `eq-${seed}-${i}`,
+      prompt: equationPrompt(eq),
+      answer: String(eq.x),
+      solution: workedSolution(eq),
+    }));
+  }
+}
+
+/** The programmatic teacher: feedback by substitution and step checks; the worked solution as refinement. */
+export class EquationsTeacher implements Teacher {
+  readonly id = 'equations-checker';
+
+  async review(
+    problem: Problem,
+    response: string,
+  ): Promise<{ feedback: string; refinement?: string }> {
+    const eq = parseEquation(problem.prompt);
+    if (!eq) return { feedback: 'cannot read the equation.\nverdict: wrong' };
+    const { text, verdict } = writeFeedback(eq, response);
+    return verdict === 'correct'
+      ? { feedback: text }
+      : { feedback: text, refinement: workedSolution(eq) };
+  }
+}

@@ -1,0 +1,55 @@
+// The tasks self-evolve knows by name, each with its teacher when it has a programmatic one.
+// Other areas add entries here (e.g. a benchmark task with a model teacher).
+import { InvalidInputError } from '../spec/errors.js';
+import type { Task, Teacher } from '../spec/task.js';
+import { DEFAULT_EQUATION_PARAMS, type EquationParams } from './equations/equation.js';
+import { EquationsTask, EquationsTeacher } from './equations/equations-task.js';
+
+/** A task and, when the task can check itself, a programmatic teacher. */
+export interface TaskEntry {
+  readonly task: Task;
+  readonly teacher?: Teacher;
+}
+
+type Factory = (params: Readonly<Record<string, unknown>>) => TaskEntry;
+
+const factories = new Map<string, Factory>([
+  [
+    'equations',
+    (params) => ({
+      task: new EquationsTask({
+        ...DEFAULT_EQUATION_PARAMS,
+        ...(params as Partial<EquationParams>),
+      }),
+      teacher: new EquationsTeacher(),
+    }),
+  ],
+]);
+
+/** Registers a task under `name` (replacing one of the same name). */
+export function registerTask(name: string, factory: Factory): void {
+  factories.set(name, factory);
+}
+
+/** Names of the known tasks. */
+export function taskNames(): string[] {
+  return [...factories.keys()];
+}
+
+/** The task called `name`, built with `params`. */
+export function createTask(
+  name: string,
+  params: Readonly<Record<string, unknown>> = {},
+): TaskEntry {
+  const factory = factories.get(name);
+  if (!factory) {
+    throw new InvalidInputError(
+      `unknown task "${name}"`,
+      { field: 'task' },
+      {
+        hint: `known tasks: ${taskNames().join(', ')}`,
+      },
+    );
+  }
+  return factory(params);
+}
