@@ -1,0 +1,46 @@
+// Training examples for each kind of data, as loss-masked episodes: D_QA trains the response,
+// D_meta trains the feedback (and the refinement when there is one), D_self trains the answer.
+import type { SftExample } from '../spec/trainer.js';
+
+/** prompt → response; loss on the response only. */
+export function answerExample(prompt: string, response: string): SftExample {
+  return {
+    turns: [
+      { section: 'prompt', text: prompt, train: false },
+      { section: 'response', text: response, train: true },
+    ],
+  };
+}
+
+/** prompt, response → feedback (→ refinement); loss on the feedback and refinement only. */
+export function metaExample(
+  prompt: string,
+  response: string,
+  feedback: string,
+  refinement?: string,
+): SftExample {
+  const turns: SftExample['turns'][number][] = [
+    { section: 'prompt', text: prompt, train: false },
+    { section: 'response', text: response, train: false },
+    { section: 'feedback', text: feedback, train: true },
+  ];
+  if (refinement !== undefined)
+    turns.push({ section: 'refinement', text: refinement, train: true });
+  return { turns };
+}
+
+/** The first `fraction` of `items` (rounded), so mixes are deterministic. */
+export function takeFraction<T>(items: readonly T[], fraction: number): T[] {
+  return items.slice(0, Math.round(items.length * fraction));
+}
+
+/** Interleaves lists evenly, so no data kind is bunched at the end of an epoch. */
+export function interleave<T>(...lists: readonly (readonly T[])[]): T[] {
+  const total = lists.reduce((n, l) => n + l.length, 0);
+  const tagged: { key: number; item: T }[] = [];
+  for (const list of lists) {
+    for (const [i, item] of list.entries()) tagged.push({ key: (i + 0.5) / list.length, item });
+  }
+  tagged.sort((a, b) => a.key - b.key);
+  return tagged.slice(0, total).map((t) => t.item);
+}

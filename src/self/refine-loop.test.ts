@@ -1,0 +1,85 @@
+// Unit tests of the loop's control flow with a scripted model (a function of the request, which
+// records its calls), in the style of AI SDK mock models. The real engine runs it in pipeline tests.
+import { describe, expect, it } from 'vitest';
+import type { CompletionRequest, LanguageModel } from '../spec/language-model.js';
+import { EquationsTask } from '../tasks/equations/equations-task.js';
+import { refineLoop } from './refine-loop.js';
+import { selfFilter } from './self-evolution.js';
+
+function scripted(
+  reply: (r: CompletionRequest) => string,
+): LanguageModel & { calls: CompletionRequest[] } {
+  const calls: CompletionRequest[] = [];
+  return {
+    id: 'scripted',
+    calls,
+    async complete(requests) {
+      calls.push(...requests);
+      return requests.map((r) => ({
+        texts: [reply(r)],
+        finishReasons: ['stop'],
+        usage: { inputTokens: 1, outputTokens: 2 },
+      }));
+    },
+  };
+}
+
+const task = new EquationsTask();
+const options = {
+  refine: 2,
+  temperature: 0.5,
+  maxTokens: { response: 10, feedback: 20, refinement: 10 },
+};
+
+describe('refineLoop', () => {
+  it('refines only on an explicit wrong verdict, up to k times, critiquing each refinement', async () => {
+    // Prompt "A": first answer 1 judged wrong, refinement 2 judged correct.
+    // Prompt "B": judged correct at once. Prompt "C": never a verdict. Prompt "D": always wrong.
+    const model = scripted((r) => {
+      const p = r.turns[0].text;
+      const last = r.turns[r.turns.length - 1].text;
+      if (r.next === 'response') return 'answer: 1';
+      if (r.next === 'refinement')
+        return `answer: ${Number(task.extractAnswer(r.turns[1].text)) + 1}`;
+      if (p === 'B' || (p === 'A' && last === 'answer: 2')) return 'verdict: correct';
+      if (p === 'C') return 'hmm';
+      return 'verdict: wrong';
+    });
+    const prompts = ['A', 'B', 'C', 'D'].map((prompt, i) => ({ id: prompt, prompt, seed: i }));
+    const traces = await refineLoop(model, task, prompts, options);
+    expect(traces.map((t) => t.attempts.map((a) => `${a.text}|${a.verdict}`))).toEqual([
+      ['answer: 1|wrong', 'answer: 2|correct'],
+      ['answer: 1|correct'],
+      ['answer: 1|null'],
+      ['answer: 1|wrong', 'answer: 2|wrong', 'answer: 3|wrong'],
+    ]);
+    expect(traces.map((t) => selfFilter(task, t))).toEqual([
+      { kept: true, reason: 'refined, self-verdict correct' },
+      { kept: true, reason: 'self-verdict correct' },
+      { kept: false, reason: 'no self-verdict' },
+      { kept: false, reason: 'self-verdict wrong' },
+    ]);
+    // Feedback is greedy; the refinement sees prompt, previous attempt and its feedback.
+    expect(model.calls.filter((c) => c.next === 'feedback').every((c) => c.temperature === 0)).toBe(
+      true,
+    );
+    const refinement = model.calls.find((c) => c.next === 'refinement')!;
+    expect(refinement.turns.map((t) => t.section)).toEqual(['prompt', 'response', 'feedback']);
+    expect(traces[3].tokens).toBe(2 * 6);
+  });
+
+  it('gives each request a seed from its own prompt and step, whatever the batch', async () => {
+    const seedsOf = async (ids: string[]) => {
+      const model = scripted(() => 'verdict: wrong');
+      await refineLoop(
+        model,
+        task,
+        ids.map((id) => ({ id, prompt: id, seed: id.charCodeAt(0) })),
+        options,
+      );
+      return model.calls.filter((c) => c.turns[0].text === 'X').map((c) => `${c.next}:${c.seed}`);
+    };
+    expect(await seedsOf(['X'])).toEqual(await seedsOf(['Y', 'X', 'Z']));
+    expect(new Set(await seedsOf(['X'])).size).toBe(6);
+  });
+});

@@ -1,0 +1,73 @@
+// The run's results as one plain object: a row per stage with what it bought. This is the shape of
+// `--json` output and the input of the table and report.html.
+import type { EvalMetrics, KeptMetrics } from '../evaluate/metrics.js';
+import type { RunStore } from '../spec/run-store.js';
+import type { SelfConfig } from './config.js';
+
+/** One stage's numbers; quality fields are measured on the held-out set. */
+export interface StageSummary {
+  readonly name: string;
+  readonly direct_acc: number;
+  readonly refined_acc: number;
+  readonly feedback_precision: number | null;
+  readonly feedback_recall: number | null;
+  /** Training samples the stage kept (D_meta tuples, or D_self after the self-filter); null for base. */
+  readonly kept: number | null;
+  /** Fraction of kept samples whose final answer is right (ground truth, reporting only). */
+  readonly kept_precision: number | null;
+  readonly seconds: number;
+  readonly generated: number | null;
+  readonly trained_on: number | null;
+  readonly wrong_to_right: number;
+  readonly right_to_wrong: number;
+  /** Feedback quality on the stage's own generated data (the model that generated it). */
+  readonly data_feedback_precision: number | null;
+  readonly data_feedback_recall: number | null;
+  /** Tokens generated: stage data plus evaluation. */
+  readonly tokens: number;
+}
+
+export interface RunSummary {
+  readonly run: string;
+  readonly stages: StageSummary[];
+  readonly total_seconds: number;
+}
+
+/** The stage names of a config, in order. */
+export function stageNames(config: SelfConfig): string[] {
+  return [
+    'base',
+    'meta',
+    ...Array.from({ length: config.evolve.rounds }, (_, i) => `round-${i + 1}`),
+  ];
+}
+
+/** Builds the summary of a run from the stage records in the store (finished stages only). */
+export function summarize(run: string, config: SelfConfig, store: RunStore): RunSummary {
+  const stages: StageSummary[] = [];
+  for (const name of stageNames(config)) {
+    const record = store.getStage(run, name);
+    if (!record) continue;
+    const m = record.metrics as { eval: EvalMetrics; data?: KeptMetrics; trained_on?: number };
+    stages.push({
+      name,
+      direct_acc: m.eval.direct_acc,
+      refined_acc: m.eval.refined_acc,
+      feedback_precision: m.eval.feedback_precision,
+      feedback_recall: m.eval.feedback_recall,
+      kept: m.data?.kept ?? null,
+      kept_precision: m.data?.kept_precision ?? null,
+      seconds: round(record.seconds),
+      generated: m.data?.generated ?? null,
+      trained_on: m.trained_on ?? null,
+      wrong_to_right: m.eval.wrong_to_right,
+      right_to_wrong: m.eval.right_to_wrong,
+      data_feedback_precision: m.data?.feedback_precision ?? null,
+      data_feedback_recall: m.data?.feedback_recall ?? null,
+      tokens: m.eval.tokens + (m.data?.tokens ?? 0),
+    });
+  }
+  return { run, stages, total_seconds: round(stages.reduce((s, x) => s + x.seconds, 0)) };
+}
+
+const round = (x: number): number => Math.round(x * 10) / 10;
