@@ -1,0 +1,108 @@
+// The request body of POST /v1/chat/completions: validated with zod, with our two extension
+// fields, `self_refine` (online self-refinement) and `self_episode` (a SELF episode to continue).
+import { z } from 'zod';
+import type { ChatMessage } from '../providers/chat-template.js';
+import type { Section, Turn } from '../spec/language-model.js';
+import { HttpError } from './openai-error.js';
+
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+
+const message = z.object({
+  role: z.enum(['system', 'developer', 'user', 'assistant']),
+  content: z.union([z.string(), z.array(textPart)]),
+});
+
+const section = z.enum(['prompt', 'response', 'feedback', 'refinement']);
+
+/** Extension: refine the answer online, up to `max_iterations` rounds of feedback + refinement. */
+const selfRefine = z.object({
+  max_iterations: z.number().int().min(1).max(8).default(2),
+  /** Include the initial answer, feedback, verdicts and refinements as `self_refine_trace`. */
+  return_trace: z.boolean().default(false),
+});
+
+export const chatRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(message).min(1),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().gt(0).max(1).nullish(),
+  top_k: z.number().int().positive().nullish(),
+  n: z.number().int().min(1).max(16).nullish(),
+  seed: z.number().int().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  tools: z.array(z.unknown()).max(0, 'tools are not supported by this server').nullish(),
+  self_refine: selfRefine.nullish(),
+  self_episode: z
+    .object({ turns: z.array(z.object({ section, text: z.string() })).min(1), next: section })
+    .nullish(),
+});
+
+/** A validated request in the shapes the rest of the server uses. */
+export interface ChatRequest {
+  readonly model: string;
+  readonly messages: ChatMessage[];
+  readonly sampling: {
+    maxTokens?: number;
+    temperature?: number;
+    topP?: number;
+    topK?: number;
+    n: number;
+    seed?: number;
+    stop?: string[];
+  };
+  readonly stream: boolean;
+  readonly includeUsage: boolean;
+  readonly refine?: { maxIterations: number; returnTrace: boolean };
+  readonly episode?: { turns: Turn[]; next: Section };
+}
+
+/** Validates a parsed JSON body; throws HttpError 400 naming the first bad field. */
+export function parseChatRequest(body: unknown): ChatRequest {
+  const parsed = chatRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue.path.map(String).join('.') || null;
+    throw new HttpError(
+      400,
+      `${param ? `${param}: ` : ''}${issue.message}`,
+      'invalid_request_error',
+      param,
+    );
+  }
+  const r = parsed.data;
+  if (r.self_refine && r.stream) {
+    throw new HttpError(
+      400,
+      'self_refine cannot be combined with stream: true',
+      'invalid_request_error',
+      'stream',
+    );
+  }
+  const messages: ChatMessage[] = r.messages.map((m) => ({
+    role: m.role === 'developer' ? 'system' : m.role,
+    content: typeof m.content === 'string' ? m.content : m.content.map((p) => p.text).join(''),
+  }));
+  return {
+    model: r.model,
+    messages,
+    sampling: {
+      maxTokens: r.max_completion_tokens ?? r.max_tokens ?? undefined,
+      temperature: r.temperature ?? undefined,
+      topP: r.top_p ?? undefined,
+      topK: r.top_k ?? undefined,
+      n: r.n ?? 1,
+      seed: r.seed ?? undefined,
+      stop: r.stop == null ? undefined : typeof r.stop === 'string' ? [r.stop] : r.stop,
+    },
+    stream: r.stream ?? false,
+    includeUsage: r.stream_options?.include_usage ?? false,
+    refine: r.self_refine
+      ? { maxIterations: r.self_refine.max_iterations, returnTrace: r.self_refine.return_trace }
+      : undefined,
+    episode: r.self_episode ?? undefined,
+  };
+}

@@ -1,0 +1,234 @@
+// The OpenAI-compatible HTTP app: GET /v1/models and POST /v1/chat/completions (plain or SSE
+// stream), with online self-refinement as the extension field `self_refine`. Hono; no I/O here,
+// `start-server.ts` binds it to a port.
+import { timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import { type ChatMessage, chatToTurns } from '../providers/chat-template.js';
+import type { Completion, LanguageModel, SamplingOptions } from '../spec/language-model.js';
+import type { Verdict } from '../spec/task.js';
+import { type ChatRequest, parseChatRequest } from './chat-request.js';
+import { HttpError, sendError, toHttpError } from './openai-error.js';
+import { type RefineTrace, selfRefine } from './self-refine.js';
+
+/** A model the server offers under `name`. */
+export interface ServedModel {
+  /** The id clients pass as `model`. */
+  readonly name: string;
+  /** Writes SELF sections (answers, feedback, refinements): used for `self_refine` and episodes. */
+  readonly model: LanguageModel;
+  /**
+   * Answers a plain chat. Default: the conversation as an episode for `model` (see chatToTurns).
+   * Proxy mode passes the messages through to the upstream unchanged.
+   */
+  readonly chat?: (
+    messages: ChatMessage[],
+    sampling: SamplingOptions,
+    signal?: AbortSignal,
+  ) => Promise<Completion>;
+  /** Reads the verdict of a feedback text; default: the last `verdict: correct|wrong`. */
+  readonly parseVerdict?: (feedback: string) => Verdict | undefined;
+  readonly ownedBy?: string;
+}
+
+export interface ServerAppOptions {
+  readonly models: readonly ServedModel[];
+  /** When set, every /v1 request needs `Authorization: Bearer <apiKey>`. */
+  readonly apiKey?: string;
+  /** Largest request body accepted, in bytes. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Adds routes (e.g. the fine-tuning API subset) after ours, behind the same auth. */
+  readonly extend?: (app: Hono) => void;
+}
+
+/** Builds the app. Routes under /v1 follow OpenAI's API and error format. */
+export function createServerApp(options: ServerAppOptions): Hono {
+  const created = Math.floor(Date.now() / 1000);
+  const byName = new Map(options.models.map((m) => [m.name, m]));
+  const app = new Hono();
+  app.onError((error, c) => sendError(c, error));
+  app.notFound((c) => sendError(c, new HttpError(404, `no route ${c.req.method} ${c.req.path}`)));
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  if (options.apiKey) app.use('/v1/*', bearerKey(options.apiKey));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 1 << 20,
+      onError: (c) =>
+        sendError(
+          c,
+          new HttpError(
+            413,
+            'request body too large',
+            'invalid_request_error',
+            null,
+            'body_too_large',
+          ),
+        ),
+    }),
+  );
+  const modelObject = (m: ServedModel) => ({
+    id: m.name,
+    object: 'model',
+    created,
+    owned_by: m.ownedBy ?? 'self-evolve',
+  });
+  app.get('/v1/models', (c) => c.json({ object: 'list', data: options.models.map(modelObject) }));
+  app.get('/v1/models/:id', (c) => {
+    const m = byName.get(c.req.param('id'));
+    if (!m) throw modelNotFound(c.req.param('id'));
+    return c.json(modelObject(m));
+  });
+  app.post('/v1/chat/completions', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new HttpError(400, 'the request body is not valid JSON');
+    }
+    const request = parseChatRequest(body);
+    const served = byName.get(request.model);
+    if (!served) throw modelNotFound(request.model);
+    const signal = c.req.raw.signal;
+    if (request.stream) {
+      return streamSSE(c, async (stream) => {
+        try {
+          const result = await answer(served, request, signal);
+          for (const chunk of streamChunks(result, request)) {
+            await stream.writeSSE({ data: JSON.stringify(chunk) });
+          }
+        } catch (error) {
+          await stream.writeSSE({ data: JSON.stringify(toHttpError(error).body()) });
+        }
+        await stream.writeSSE({ data: '[DONE]' });
+      });
+    }
+    return c.json(completionBody(await answer(served, request, signal), request));
+  });
+  options.extend?.(app);
+  return app;
+}
+
+function modelNotFound(name: string): HttpError {
+  return new HttpError(
+    404,
+    `the model "${name}" does not exist`,
+    'invalid_request_error',
+    'model',
+    'model_not_found',
+  );
+}
+
+function bearerKey(key: string) {
+  const expected = Buffer.from(key);
+  return async (c: import('hono').Context, next: () => Promise<void>) => {
+    const header = c.req.header('authorization') ?? '';
+    const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return sendError(
+        c,
+        new HttpError(
+          401,
+          'missing or incorrect API key',
+          'invalid_request_error',
+          null,
+          'invalid_api_key',
+        ),
+      );
+    }
+    await next();
+  };
+}
+
+/** The answers for a request: texts, finish reasons, usage, and traces when refined. */
+interface Answer {
+  readonly id: string;
+  readonly created: number;
+  readonly completion: Completion;
+  readonly traces?: RefineTrace[];
+}
+
+async function answer(
+  served: ServedModel,
+  request: ChatRequest,
+  signal: AbortSignal,
+): Promise<Answer> {
+  const turns = request.episode?.turns ?? chatToTurns(request.messages);
+  const next = request.episode?.next ?? 'response';
+  const completion =
+    request.episode || !served.chat
+      ? (await served.model.complete([{ ...request.sampling, turns, next }], { signal }))[0]
+      : await served.chat(request.messages, request.sampling, signal);
+  const base = { id: `chatcmpl-${crypto.randomUUID()}`, created: Math.floor(Date.now() / 1000) };
+  if (!request.refine) return { ...base, completion };
+  const usage = { ...completion.usage };
+  const traces: RefineTrace[] = [];
+  for (const text of completion.texts) {
+    const refined = await selfRefine(served.model, turns, text, {
+      maxIterations: request.refine.maxIterations,
+      sampling: { ...request.sampling, n: 1 },
+      parseVerdict: served.parseVerdict,
+      signal,
+    });
+    usage.inputTokens += refined.usage.inputTokens;
+    usage.outputTokens += refined.usage.outputTokens;
+    traces.push(refined.trace);
+  }
+  return {
+    ...base,
+    completion: { ...completion, texts: traces.map((t) => t.final), usage },
+    traces,
+  };
+}
+
+function finishReason(reason: string | undefined): 'stop' | 'length' {
+  return reason === 'length' ? 'length' : 'stop';
+}
+
+function usageBody(completion: Completion) {
+  const { inputTokens, outputTokens } = completion.usage;
+  return {
+    prompt_tokens: inputTokens,
+    completion_tokens: outputTokens,
+    total_tokens: inputTokens + outputTokens,
+  };
+}
+
+function completionBody(a: Answer, request: ChatRequest) {
+  return {
+    id: a.id,
+    object: 'chat.completion',
+    created: a.created,
+    model: request.model,
+    choices: a.completion.texts.map((text, index) => ({
+      index,
+      message: { role: 'assistant', content: text },
+      finish_reason: finishReason(a.completion.finishReasons[index]),
+      logprobs: null,
+      ...(request.refine?.returnTrace && a.traces ? { self_refine_trace: a.traces[index] } : {}),
+    })),
+    usage: usageBody(a.completion),
+  };
+}
+
+/** The SSE chunks of a finished answer: role, text in word-sized deltas, finish, usage. */
+function* streamChunks(a: Answer, request: ChatRequest) {
+  const chunk = (choices: unknown[], extra: object = {}) => ({
+    id: a.id,
+    object: 'chat.completion.chunk',
+    created: a.created,
+    model: request.model,
+    choices,
+    ...extra,
+  });
+  for (const [index, text] of a.completion.texts.entries()) {
+    yield chunk([{ index, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
+    for (const piece of text.match(/\s*\S+|\s+$/g) ?? []) {
+      yield chunk([{ index, delta: { content: piece }, finish_reason: null }]);
+    }
+    const reason = finishReason(a.completion.finishReasons[index]);
+    yield chunk([{ index, delta: {}, finish_reason: reason }]);
+  }
+  if (request.includeUsage) yield chunk([], { usage: usageBody(a.completion) });
+}
