@@ -3,6 +3,7 @@
 // The defaults are documented in docs/providers.md and every template can be overridden in config.
 import { InvalidInputError } from '../spec/errors.js';
 import type { Section, Turn } from '../spec/language-model.js';
+import type { Verdict } from '../spec/task.js';
 
 /** A plain chat message, the common ground of the AI SDK, OpenAI's API and our server. */
 export interface ChatMessage {
@@ -122,4 +123,11 @@ export function chatToTurns(messages: readonly ChatMessage[]): Turn[] {
       : dialogue.map((m) => `${m.role}: ${m.content}`).join('\n');
   const prompt = [...system, body].filter((s) => s.length > 0).join('\n\n');
   return [{ section: 'prompt', text: prompt }];
+}
+
+/** The verdict after the last `verdict: correct|wrong` (or `incorrect`) line of a feedback text. */
+export function readVerdict(feedback: string): Verdict | undefined {
+  const all = [...feedback.matchAll(/verdict\s*[:=]\s*\**\s*(correct|incorrect|wrong)/gi)];
+  if (!all.length) return undefined;
+  return all[all.length - 1][1].toLowerCase() === 'correct' ? 'correct' : 'wrong';
 }

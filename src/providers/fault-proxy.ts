@@ -2,6 +2,7 @@
 // 500, a long delay or a truncated body, at seeded random. For testing retries end to end.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { random as seededRandom } from '../self/seeds.js';
 
 /** Probability of each fault per request; the rest pass through unchanged. */
 export interface FaultRates {
@@ -31,18 +32,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: a small seeded generator, so a seed gives the same faults in the same order. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -51,7 +40,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** Starts the proxy on a free port of 127.0.0.1. */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
-  const random = seeded(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const counts = { rateLimited: 0, serverError: 0, slow: 0, truncated: 0, passed: 0 };
   const r = options.rates;
   const pick = (): keyof typeof counts => {

@@ -12,9 +12,9 @@ function script(request: CompletionRequest, sample: number): string {
   const prompt = request.turns.find((t) => t.section === 'prompt')?.text ?? '';
   const last = request.turns[request.turns.length - 1];
   if (request.next === 'feedback') {
-    return last.section === 'response'
-      ? 'step 2 is wrong.\nverdict: wrong'
-      : 'all good.\nverdict: correct';
+    return last.text.startsWith('refined')
+      ? 'all good.\nverdict: correct'
+      : 'step 2 is wrong.\nverdict: wrong';
   }
   if (request.next === 'refinement') return `refined answer: ${prompt}`;
   return `answer${sample ? ` ${sample}` : ''}: ${prompt}`;
@@ -110,11 +110,15 @@ describe('serve with the openai client', () => {
       self_refine: { max_iterations: 3, return_trace: true },
     });
     const choice = r.choices[0] as (typeof r.choices)[0] & {
-      self_refine_trace: { initial: string; steps: { verdict: string }[]; final: string };
+      self_refine_trace: { attempts: { text: string; verdict: string }[] };
     };
     expect(choice.message.content).toBe('refined answer: Solve 3x = 9');
-    expect(choice.self_refine_trace.initial).toBe('answer: Solve 3x = 9');
-    expect(choice.self_refine_trace.steps.map((s) => s.verdict)).toEqual(['wrong', 'correct']);
+    const attempts = choice.self_refine_trace.attempts;
+    expect(attempts.map((a) => a.text)).toEqual([
+      'answer: Solve 3x = 9',
+      'refined answer: Solve 3x = 9',
+    ]);
+    expect(attempts.map((a) => a.verdict)).toEqual(['wrong', 'correct']);
   });
 
   it('continues a SELF episode given in self_episode', async () => {

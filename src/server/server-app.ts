@@ -5,12 +5,13 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
-import { type ChatMessage, chatToTurns } from '../providers/chat-template.js';
+import { type ChatMessage, chatToTurns, readVerdict } from '../providers/chat-template.js';
+import { finalText, type RefineTrace, refineLoop } from '../self/refine-loop.js';
+import { deriveSeed } from '../self/seeds.js';
 import type { Completion, LanguageModel, SamplingOptions } from '../spec/language-model.js';
-import type { Verdict } from '../spec/task.js';
+import type { Task } from '../spec/task.js';
 import { type ChatRequest, parseChatRequest } from './chat-request.js';
 import { HttpError, sendError, toHttpError } from './openai-error.js';
-import { type RefineTrace, selfRefine } from './self-refine.js';
 
 /** A model the server offers under `name`. */
 export interface ServedModel {
@@ -27,8 +28,8 @@ export interface ServedModel {
     sampling: SamplingOptions,
     signal?: AbortSignal,
   ) => Promise<Completion>;
-  /** Reads the verdict of a feedback text; default: the last `verdict: correct|wrong`. */
-  readonly parseVerdict?: (feedback: string) => Verdict | undefined;
+  /** Reads verdicts for `self_refine`; default: the last `verdict: correct|wrong` line. */
+  readonly task?: Task;
   readonly ownedBy?: string;
 }
 
@@ -149,37 +150,59 @@ interface Answer {
   readonly traces?: RefineTrace[];
 }
 
+/** Reads `verdict: correct|wrong` lines: enough of a task for online refinement. */
+const verdictOnly: Task = {
+  name: 'verdict',
+  extractAnswer: () => undefined,
+  isCorrect: () => false,
+  parseVerdict: readVerdict,
+};
+
 async function answer(
   served: ServedModel,
   request: ChatRequest,
   signal: AbortSignal,
 ): Promise<Answer> {
+  const base = { id: `chatcmpl-${crypto.randomUUID()}`, created: Math.floor(Date.now() / 1000) };
+  if (request.refine) return { ...base, ...(await refined(served, request, signal)) };
   const turns = request.episode?.turns ?? chatToTurns(request.messages);
   const next = request.episode?.next ?? 'response';
   const completion =
     request.episode || !served.chat
       ? (await served.model.complete([{ ...request.sampling, turns, next }], { signal }))[0]
       : await served.chat(request.messages, request.sampling, signal);
-  const base = { id: `chatcmpl-${crypto.randomUUID()}`, created: Math.floor(Date.now() / 1000) };
-  if (!request.refine) return { ...base, completion };
-  const usage = { ...completion.usage };
-  const traces: RefineTrace[] = [];
-  for (const text of completion.texts) {
-    const refined = await selfRefine(served.model, turns, text, {
-      maxIterations: request.refine.maxIterations,
-      sampling: { ...request.sampling, n: 1 },
-      parseVerdict: served.parseVerdict,
+  return { ...base, completion };
+}
+
+/** Online self-refinement with the SELF refine loop, one trace per requested choice. */
+async function refined(served: ServedModel, request: ChatRequest, signal: AbortSignal) {
+  const { sampling } = request;
+  const prompt = chatToTurns(request.messages)[0].text;
+  const seed = sampling.seed ?? 0;
+  const maxTokens = sampling.maxTokens ?? 512;
+  const traces = await refineLoop(
+    served.model,
+    served.task ?? verdictOnly,
+    Array.from({ length: sampling.n }, (_, i) => ({
+      id: String(i),
+      prompt,
+      seed: deriveSeed(seed, 'serve', i),
+    })),
+    {
+      refine: request.refine?.maxIterations ?? 1,
+      temperature: sampling.temperature ?? 0,
+      maxTokens: { response: maxTokens, feedback: maxTokens, refinement: maxTokens },
       signal,
-    });
-    usage.inputTokens += refined.usage.inputTokens;
-    usage.outputTokens += refined.usage.outputTokens;
-    traces.push(refined.trace);
-  }
-  return {
-    ...base,
-    completion: { ...completion, texts: traces.map((t) => t.final), usage },
-    traces,
+    },
+  );
+  const outputTokens = traces.reduce((a, t) => a + t.tokens, 0);
+  const completion: Completion = {
+    texts: traces.map(finalText),
+    finishReasons: traces.map(() => 'stop'),
+    // The loop counts generated tokens only; prompt tokens of its calls are not reported.
+    usage: { inputTokens: 0, outputTokens },
   };
+  return { completion, traces };
 }
 
 function finishReason(reason: string | undefined): 'stop' | 'length' {
