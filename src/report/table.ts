@@ -1,0 +1,86 @@
+// The results as text: the ablation table modelled on the SELF paper (one accuracy per row) and a
+// detailed per-stage table with everything each stage bought.
+import type { RunSummary, StageSummary } from '../self/summary.js';
+
+/** One row of the ablation: a label and the accuracy it reports. */
+export interface AblationRow {
+  readonly label: string;
+  readonly accuracy: number;
+  readonly stage: StageSummary;
+}
+
+/** Rows: base; + meta-skills; + online refinement; rounds 1..T; round T with online refinement. */
+export function ablationRows(summary: RunSummary): AblationRow[] {
+  const rows: AblationRow[] = [];
+  for (const stage of summary.stages) {
+    if (stage.name === 'base')
+      rows.push({ label: 'base (trained on D_QA)', accuracy: stage.direct_acc, stage });
+    else if (stage.name === 'meta') {
+      rows.push({ label: '+ meta-skills', accuracy: stage.direct_acc, stage });
+      rows.push({ label: '+ meta-skills, online refinement', accuracy: stage.refined_acc, stage });
+    } else
+      rows.push({
+        label: `+ self-evolution ${stage.name.replace('-', ' ')}`,
+        accuracy: stage.direct_acc,
+        stage,
+      });
+  }
+  const last = summary.stages[summary.stages.length - 1];
+  if (last?.name.startsWith('round-')) {
+    rows.push({
+      label: `+ ${last.name.replace('-', ' ')}, online refinement`,
+      accuracy: last.refined_acc,
+      stage: last,
+    });
+  }
+  return rows;
+}
+
+export const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+const num = (x: number | null): string => (x === null ? '-' : String(x));
+
+function grid(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The ablation table and the per-stage details, as aligned text. */
+export function formatTable(summary: RunSummary): string {
+  const ablation = grid(
+    ['', 'accuracy'],
+    ablationRows(summary).map((r) => [r.label, pct(r.accuracy)]),
+  );
+  const details = grid(
+    [
+      'stage',
+      'direct',
+      'refined',
+      'fb prec',
+      'fb rec',
+      'w→r',
+      'r→w',
+      'generated',
+      'kept',
+      'kept prec',
+      'tokens',
+      'seconds',
+    ],
+    summary.stages.map((s) => [
+      s.name,
+      pct(s.direct_acc),
+      pct(s.refined_acc),
+      pct(s.feedback_precision),
+      pct(s.feedback_recall),
+      String(s.wrong_to_right),
+      String(s.right_to_wrong),
+      num(s.generated),
+      num(s.kept),
+      pct(s.kept_precision),
+      String(s.tokens),
+      s.seconds.toFixed(0),
+    ]),
+  );
+  return `${ablation}\n\n${details}\ntotal ${summary.total_seconds.toFixed(0)} s · fb prec/rec: precision and recall of the model's verdict "wrong" on the held-out set`;
+}
