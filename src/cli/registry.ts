@@ -11,4 +11,10 @@ export interface CommandEntry {
   readonly load: () => Promise<{ command: () => Command }>;
 }
 
-export const commands: readonly CommandEntry[] = [];
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'score',
+    summary: 'score GSM8K/SVAMP completions (strict and flexible accuracy)',
+    load: () => import('./commands/score.js'),
+  },
+];
