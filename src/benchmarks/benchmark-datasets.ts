@@ -1,66 +1,44 @@
 // Loaders for the standard benchmarks from local files: GSM8K (JSONL `{question, answer}`, the
 // answer ending in `#### N`) and SVAMP (a JSON array of `{ID, Body, Question, Equation, Answer}`).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError } from '../spec/errors.js';
 import type { Problem } from '../spec/task.js';
 import { extractStrict, INVALID, normalizeAnswer } from './answer-extraction.js';
+import { readJsonlObjects, readText } from './jsonl-objects.js';
 
 export type BenchmarkName = 'gsm8k' | 'svamp';
 export const BENCHMARKS: readonly BenchmarkName[] = ['gsm8k', 'svamp'];
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`cannot read the dataset: ${(error as Error).message}`, { file });
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** GSM8K problems in file order; `answer` is the normalised number after `#### `. */
 export function loadGsm8k(file: string): Problem[] {
-  const problems: Problem[] = [];
-  readText(file)
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      const at = { file, line: i + 1 };
-      let row: unknown;
-      try {
-        row = JSON.parse(line);
-      } catch (error) {
-        throw new InvalidInputError(`not valid JSON: ${(error as Error).message}`, at);
-      }
-      if (!isObject(row) || typeof row.question !== 'string' || typeof row.answer !== 'string') {
-        throw new InvalidInputError('expected {"question": string, "answer": string}', at);
-      }
-      const answer = extractStrict(row.answer);
-      if (answer === INVALID) {
-        throw new InvalidInputError('the answer has no final "#### N" line', {
-          ...at,
-          field: 'answer',
-        });
-      }
-      problems.push({
-        id: `gsm8k-${problems.length}`,
-        prompt: row.question,
-        answer: normalizeAnswer(answer),
-        solution: row.answer,
+  const shape = '{"question": string, "answer": string}';
+  return readJsonlObjects(file, 'the dataset', shape, (row, at, i) => {
+    if (typeof row.question !== 'string' || typeof row.answer !== 'string') {
+      throw new InvalidInputError(`expected ${shape}`, at);
+    }
+    const answer = extractStrict(row.answer);
+    if (answer === INVALID) {
+      throw new InvalidInputError('the answer has no final "#### N" line', {
+        ...at,
+        field: 'answer',
       });
-    });
-  return problems;
+    }
+    return {
+      id: `gsm8k-${i}`,
+      prompt: row.question,
+      answer: normalizeAnswer(answer),
+      solution: row.answer,
+    };
+  });
 }
 
 /** SVAMP problems in file order; the prompt is Body and Question joined by a space. */
 export function loadSvamp(file: string): Problem[] {
   let rows: unknown;
   try {
-    rows = JSON.parse(readText(file));
+    rows = JSON.parse(readText(file, 'the dataset'));
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;
     throw new InvalidInputError(`not valid JSON: ${(error as Error).message}`, { file });
@@ -69,7 +47,12 @@ export function loadSvamp(file: string): Problem[] {
     throw new InvalidInputError('expected a JSON array of problems', { file });
   return rows.map((row, i) => {
     const at = { file, field: `[${i}]` };
-    if (!isObject(row) || typeof row.Body !== 'string' || typeof row.Question !== 'string') {
+    if (
+      typeof row !== 'object' ||
+      row === null ||
+      typeof row.Body !== 'string' ||
+      typeof row.Question !== 'string'
+    ) {
       throw new InvalidInputError('expected {"Body": string, "Question": string, ...}', at);
     }
     if (typeof row.Answer !== 'number' || !Number.isFinite(row.Answer)) {

@@ -1,9 +1,9 @@
 // Scores completions produced anywhere against a benchmark's test file: JSONL lines
 // `{"index", "completion"}`, `index` being the 0-based position of the problem in the test file.
-import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../spec/errors.js';
 import type { Problem } from '../spec/task.js';
 import { scoreCompletion } from './answer-extraction.js';
+import { readJsonlObjects } from './jsonl-objects.js';
 
 export interface Prediction {
   readonly index: number;
@@ -24,27 +24,10 @@ export interface ScoreReport {
 
 /** Reads a predictions JSONL file; every problem is an error with its line. */
 export function readPredictions(file: string, problemCount: number): Prediction[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`cannot read predictions: ${(error as Error).message}`, { file });
-  }
   const seen = new Map<number, number>();
   const out: Prediction[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    const at = { file, line: i + 1 };
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (error) {
-      throw new InvalidInputError(`not valid JSON: ${(error as Error).message}`, at);
-    }
-    const r = row as { index?: unknown; completion?: unknown };
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      throw new InvalidInputError('expected {"index": number, "completion": string}', at);
-    }
+  const shape = '{"index": number, "completion": string}';
+  readJsonlObjects(file, 'predictions', shape, (r, at) => {
     if (
       !Number.isInteger(r.index) ||
       (r.index as number) < 0 ||
@@ -66,7 +49,7 @@ export function readPredictions(file: string, problemCount: number): Prediction[
         field: 'index',
       });
     }
-    seen.set(index, i + 1);
+    seen.set(index, at.line);
     out.push({ index, completion: r.completion });
   });
   if (out.length === 0) throw new InvalidInputError('no predictions in the file', { file });
