@@ -48,6 +48,8 @@ export type EnginePrompt = Omit<GenerateRequest, 'prompt'> & {
 
 export class Engine {
   private generator: Generator | undefined;
+  /** Calls run one at a time: training and generation share kernel buffers and weights. */
+  private busy: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly model: Model,
@@ -108,7 +110,7 @@ export class Engine {
     const sequences = examples.map((e) =>
       'turns' in e ? encodeExample(this.tokenizer, e.turns) : e,
     );
-    return trainModel(this.model, sequences, settings, options);
+    return this.exclusive(() => trainModel(this.model, sequences, settings, options));
   }
 
   /** Samples continuations of each prompt (text or token ids), `n` per request, in request order. */
@@ -116,12 +118,20 @@ export class Engine {
     requests: readonly EnginePrompt[],
     options: GenerateRunOptions = {},
   ): Promise<GeneratedSample[][]> {
-    this.generator ??= new Generator(this.model, this.tokenizer);
     const encoded = requests.map((r) => ({
       ...r,
       prompt: typeof r.prompt === 'string' ? this.tokenizer.encode(r.prompt) : r.prompt,
     }));
-    return this.generator.generate(encoded, options);
+    return this.exclusive(() => {
+      this.generator ??= new Generator(this.model, this.tokenizer);
+      return this.generator.generate(encoded, options);
+    });
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(fn, fn);
+    this.busy = run.catch(() => undefined);
+    return run;
   }
 
   /** Frees kernel memory (the kernels instance itself stays the caller's). */

@@ -1,0 +1,157 @@
+// The embedded engine behind the Trainer and ModelLoader ports. A ModelRef of kind `embedded`
+// names a checkpoint directory, or `new` for a fresh model built from `meta` (config, tokenizer,
+// seed). Training loads the base afresh, so the base checkpoint is never modified.
+import { join, resolve } from 'node:path';
+import { InvalidInputError } from '../spec/errors.js';
+import type { LanguageModel } from '../spec/language-model.js';
+import type {
+  ModelLoader,
+  ModelRef,
+  SftExample,
+  Trainer,
+  TrainOptions,
+  TrainRequest,
+} from '../spec/trainer.js';
+import { EmbeddedLanguageModel } from './embedded-language-model.js';
+import { Engine, type ModelShape } from './engine.js';
+import type { Kernels } from './kernels/kernels.js';
+import { Tokenizer } from './tokenizer.js';
+import type { TrainSettings } from './train.js';
+
+/** ModelRef.id of a model that does not exist yet: built from `meta`. */
+export const NEW_MODEL_ID = 'new';
+
+/**
+ * `meta` of a new-model ref. `config`: the shape (defaults: DEFAULT_SHAPE). `tokenizer`: `byte`
+ * (default) or `char`; a char tokenizer's alphabet is `alphabet` when given, else printable ASCII
+ * plus every character of the training examples. `seed`: initialisation seed (default: the
+ * request's seed, or 0 when loading).
+ */
+export interface NewModelMeta {
+  readonly config?: Partial<ModelShape>;
+  readonly tokenizer?: 'byte' | 'char';
+  readonly alphabet?: string;
+  readonly seed?: number;
+}
+
+export interface EmbeddedTrainerOptions {
+  /** Trained models are saved as `<outputDir>/<request.name>`. */
+  readonly outputDir: string;
+  /** Compute adapter shared by every model this trainer makes (default: plain TypeScript). */
+  readonly kernels?: Kernels;
+  /** Replace an existing `<outputDir>/<name>` (default false: that is an error). */
+  readonly overwrite?: boolean;
+  /** Passed to the loaded models: what a prompt longer than the context does (default `throw`). */
+  readonly onContextOverflow?: 'throw' | 'error';
+}
+
+const SETTING_NAMES = [
+  'steps',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'minLearningRate',
+  'warmupSteps',
+  'weightDecay',
+  'gradClip',
+  'beta1',
+  'beta2',
+] as const;
+
+/** Trains embedded models and loads them as LanguageModels. */
+export class EmbeddedTrainer implements Trainer, ModelLoader {
+  readonly id = 'embedded';
+
+  constructor(private readonly options: EmbeddedTrainerOptions) {}
+
+  async train(request: TrainRequest, options: TrainOptions = {}): Promise<ModelRef> {
+    const settings = toSettings(request.hyperparameters ?? {}, request.seed);
+    const engine = await this.open(request.base, request.seed, request.examples);
+    try {
+      const result = await engine.train(request.examples, settings, {
+        signal: options.signal,
+        onStep: (p) =>
+          options.onProgress?.({
+            step: p.step,
+            totalSteps: p.totalSteps,
+            loss: p.loss,
+            tokensPerSecond: p.tokensPerSecond,
+          }),
+      });
+      const dir = resolve(join(this.options.outputDir, request.name));
+      const summary = {
+        name: request.name,
+        parent: request.base.id,
+        examples: request.examples.length,
+        settings,
+        steps: result.steps,
+        finalLoss: result.losses.at(-1),
+        tokensPerSecond: Math.round(result.tokensPerSecond),
+        seconds: Number(result.seconds.toFixed(2)),
+      };
+      engine.meta = { ...engine.meta, training: summary };
+      await engine.save(dir, { overwrite: this.options.overwrite });
+      return { kind: 'embedded', id: dir, parent: request.base.id, meta: summary };
+    } finally {
+      engine.dispose();
+    }
+  }
+
+  async load(ref: ModelRef): Promise<LanguageModel> {
+    const engine = await this.open(ref, 0, []);
+    const { onContextOverflow } = this.options;
+    return new EmbeddedLanguageModel(engine, { id: `embedded:${ref.id}`, onContextOverflow });
+  }
+
+  /** An Engine for a ref: a fresh model for `new`, else the checkpoint directory `ref.id`. */
+  async open(ref: ModelRef, seed: number, examples: readonly SftExample[]): Promise<Engine> {
+    if (ref.kind !== 'embedded') {
+      throw new InvalidInputError(`model kind "${ref.kind}" is not embedded`, {
+        field: 'model.kind',
+      });
+    }
+    if (ref.id !== NEW_MODEL_ID) return Engine.load(ref.id, { kernels: this.options.kernels });
+    const meta = (ref.meta ?? {}) as NewModelMeta;
+    return Engine.create({
+      config: meta.config,
+      tokenizer: newTokenizer(meta, examples),
+      seed: meta.seed ?? seed,
+      kernels: this.options.kernels,
+    });
+  }
+}
+
+function newTokenizer(meta: NewModelMeta, examples: readonly SftExample[]): Tokenizer {
+  const kind = meta.tokenizer ?? (meta.alphabet !== undefined ? 'char' : 'byte');
+  if (kind === 'byte') return Tokenizer.byte();
+  if (kind !== 'char') {
+    throw new InvalidInputError(`must be "byte" or "char", got ${JSON.stringify(kind)}`, {
+      field: 'model.meta.tokenizer',
+    });
+  }
+  if (meta.alphabet !== undefined) return Tokenizer.char(meta.alphabet);
+  const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+  return Tokenizer.char([ascii, '\n', ...examples.flatMap((e) => e.turns.map((t) => t.text))]);
+}
+
+/** TrainRequest.hyperparameters to engine settings; unknown names and wrong types name the field. */
+export function toSettings(
+  hyper: Readonly<Record<string, number | string | boolean>>,
+  seed: number,
+): TrainSettings {
+  const settings: Record<string, number> = { seed };
+  for (const [key, value] of Object.entries(hyper)) {
+    if (!(SETTING_NAMES as readonly string[]).includes(key)) {
+      throw new InvalidInputError(`unknown hyperparameter (known: ${SETTING_NAMES.join(', ')})`, {
+        field: `hyperparameters.${key}`,
+      });
+    }
+    if (typeof value !== 'number') {
+      throw new InvalidInputError(`must be a number, got ${JSON.stringify(value)}`, {
+        field: `hyperparameters.${key}`,
+      });
+    }
+    settings[key] = value;
+  }
+  return settings as TrainSettings;
+}
