@@ -13,6 +13,46 @@ export interface CommandEntry {
 
 export const commands: readonly CommandEntry[] = [
   {
+    name: 'demo',
+    summary: 'run SELF end to end on the built-in equations task (npm start)',
+    load: () => import('./commands/demo.js'),
+  },
+  {
+    name: 'run',
+    summary: 'run the SELF pipeline from a config file',
+    load: () => import('./commands/run.js'),
+  },
+  {
+    name: 'resume',
+    summary: 'finish a stopped or killed run',
+    load: () => import('./commands/resume.js'),
+  },
+  {
+    name: 'runs',
+    summary: 'list runs, or show one (runs show <run>)',
+    load: () => import('./commands/runs.js'),
+  },
+  {
+    name: 'ask',
+    summary: "answer a prompt with a run's model and online self-refinement",
+    load: () => import('./commands/ask.js'),
+  },
+  {
+    name: 'eval',
+    summary: 'score a model on labelled problems, directly and with online refinement',
+    load: () => import('./commands/eval.js'),
+  },
+  {
+    name: 'data',
+    summary: 'generate task problems as JSONL (data gen)',
+    load: () => import('./commands/data.js'),
+  },
+  {
+    name: 'export',
+    summary: "write a run's curated data as OpenAI chat, TRL and DPO JSONL",
+    load: () => import('./commands/export.js'),
+  },
+  {
     name: 'score',
     summary: 'score GSM8K/SVAMP completions (strict and flexible accuracy)',
     load: () => import('./commands/score.js'),

@@ -34,3 +34,20 @@ export async function runChunked<T>(options: ChunkedOptions<T>): Promise<SampleR
   }
   return store.samples(run, stage);
 }
+
+/** Runs `work` over chunks without a store (one-off evaluations), reporting progress as `step`. */
+export async function runChunkedInMemory<T>(
+  items: readonly T[],
+  chunkSize: number,
+  onProgress: (event: { step: string; done: number; total: number }) => void,
+  step: string,
+  work: (items: readonly T[], chunk: number) => Promise<SampleRecord[]>,
+): Promise<SampleRecord[]> {
+  const out: SampleRecord[] = [];
+  onProgress({ step, done: 0, total: items.length });
+  for (let c = 0; c * chunkSize < items.length; c++) {
+    out.push(...(await work(items.slice(c * chunkSize, (c + 1) * chunkSize), c)));
+    onProgress({ step, done: Math.min(items.length, (c + 1) * chunkSize), total: items.length });
+  }
+  return out;
+}

@@ -5,15 +5,16 @@
 import { evalMetrics, keptMetrics } from '../evaluate/metrics.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import type { RunStore, SampleRecord } from '../spec/run-store.js';
-import type { Problem, Task, Teacher } from '../spec/task.js';
+import type { Task, Teacher } from '../spec/task.js';
 import type { ModelLoader, ModelRef, SftExample, Trainer } from '../spec/trainer.js';
 import { runChunked } from './chunked.js';
 import type { SelfConfig } from './config.js';
 import { type PipelineData, pipelineData, roundPrompts } from './data.js';
+import { evaluationPrompts, evaluationSamples } from './evaluation.js';
 import { metaCorpus, metaSamples, metaTrainingSet } from './meta-skills.js';
-import { refineLoop, type SeededPrompt } from './refine-loop.js';
+import type { SeededPrompt } from './refine-loop.js';
 import { deriveSeed } from './seeds.js';
-import { evolveSamples, evolveTrainingSet, traceSample } from './self-evolution.js';
+import { evolveSamples, evolveTrainingSet } from './self-evolution.js';
 import { type RunSummary, summarize } from './summary.js';
 
 /** What the pipeline runs on: all ports, wired by the caller. */
@@ -206,30 +207,20 @@ class Context {
   async evaluate(name: string) {
     const { config, deps } = this;
     const stage = `eval:${name}`;
-    const prompts: SeededPrompt[] = this.data.test.map((p: Problem, i) => ({
-      id: p.id,
-      prompt: p.prompt,
-      seed: deriveSeed(config.seed, stage, i),
-    }));
     const samples = await this.withModel(name, (model) =>
       runChunked<SeededPrompt>({
         store: deps.store,
         run: this.run,
         stage,
-        items: prompts,
+        items: evaluationPrompts(this.data.test, config.seed, stage),
         chunkSize: config.generation.chunk,
         onProgress: this.progress(`eval ${name}`),
-        work: async (items, chunk) => {
-          const traces = await refineLoop(model, deps.task, items, {
+        work: (items, chunk) =>
+          evaluationSamples(model, deps.task, stage, chunk, items, {
             refine: config.eval.refine,
-            temperature: 0,
             maxTokens: config.generation.maxTokens,
             signal: this.options.signal,
-          });
-          return traces.map((trace, i) =>
-            traceSample(stage, chunk, i, items[i], trace, { kept: false, reason: 'evaluation' }),
-          );
-        },
+          }),
       }),
     );
     return evalMetrics(deps.task, samples, this.data.labels);

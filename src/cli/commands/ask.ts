@@ -1,0 +1,61 @@
+// `self-evolve ask`: one prompt through a run's model with online self-refinement, showing the trace.
+import { Command } from 'commander';
+import { finalText, refineLoop } from '../../self/refine-loop.js';
+import { intOption } from '../options.js';
+import { loadRunModel, openStore, requireRun, runConfig, withRunsDir } from '../self-runtime.js';
+
+interface AskOptions {
+  run: string;
+  stage?: string;
+  refine: string;
+  json?: boolean;
+  runsDir: string;
+}
+
+export function command(): Command {
+  const cmd = new Command('ask')
+    .description(
+      "Answer one prompt with a run's model: answer → self-feedback → refine, until it judges itself correct",
+    )
+    .argument('<prompt>', 'the prompt, e.g. "Solve for x: 7*x + 12 = 54"')
+    .requiredOption('--run <run>', 'run whose model answers')
+    .option('--stage <name>', 'which of its models (base, meta, round-N; default the last)')
+    .option('--refine <k>', 'online refinement iterations at most', '2')
+    .option('--json', 'print the trace as one JSON object');
+  withRunsDir(cmd)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  self-evolve ask --run demo "Solve for x: 7*x + 12 = 54"\n  self-evolve ask --run demo --stage meta --refine 0 "Solve for x: 3 + 2*x = 9"',
+    )
+    .action(async (prompt: string, opts: AskOptions) => {
+      const store = openStore(opts.runsDir);
+      try {
+        const lengths = runConfig(requireRun(store, opts.run)).generation.maxTokens;
+        const { model, task, stage, close } = await loadRunModel(store, opts.run, opts.stage);
+        try {
+          const [trace] = await refineLoop(model, task, [{ id: 'ask', prompt, seed: 0 }], {
+            refine: intOption(opts.refine, '--refine'),
+            temperature: 0,
+            maxTokens: lengths,
+          });
+          const answer = task.extractAnswer(finalText(trace)) ?? null;
+          if (opts.json) {
+            process.stdout.write(
+              `${JSON.stringify({ run: opts.run, stage, prompt, attempts: trace.attempts, answer })}\n`,
+            );
+            return;
+          }
+          trace.attempts.forEach((a, i) => {
+            process.stdout.write(`── ${i === 0 ? 'response' : `refinement ${i}`}\n${a.text}\n`);
+            if (a.feedback !== undefined) process.stdout.write(`── feedback\n${a.feedback}\n`);
+          });
+          process.stdout.write(`\nanswer: ${answer ?? '(none)'}\n`);
+        } finally {
+          await close();
+        }
+      } finally {
+        store.close();
+      }
+    });
+  return cmd;
+}
