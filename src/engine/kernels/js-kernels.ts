@@ -1,11 +1,13 @@
 // The reference adapter of the compute port: plain TypeScript loops, one thread. It is the
 // fallback when WebAssembly is unavailable and the yardstick every faster adapter is tested
 // against, so it favours clarity; the loop orders are still the cache-friendly ones.
+import { GemmScratch, gemmNT, transpose } from './js-gemm.js';
 import type { Kernels } from './kernels.js';
 
 export class JsKernels implements Kernels {
   readonly name = 'js';
   readonly threads = 1;
+  private readonly scratch = new GemmScratch();
 
   alloc(length: number): Float32Array {
     return new Float32Array(length);
@@ -28,15 +30,7 @@ export class JsKernels implements Kernels {
     K: number,
     accumulate: boolean,
   ): void {
-    for (let i = 0; i < M; i++) {
-      const ai = i * K;
-      for (let j = 0; j < N; j++) {
-        const bj = j * K;
-        let sum = 0;
-        for (let k = 0; k < K; k++) sum += a[ai + k] * b[bj + k];
-        out[i * N + j] = accumulate ? out[i * N + j] + sum : sum;
-      }
-    }
+    gemmNT(out, a, b, M, N, K, accumulate);
   }
 
   matmulNN(
@@ -48,16 +42,9 @@ export class JsKernels implements Kernels {
     K: number,
     accumulate: boolean,
   ): void {
-    if (!accumulate) out.fill(0, 0, M * N);
-    for (let i = 0; i < M; i++) {
-      const oi = i * N;
-      for (let k = 0; k < K; k++) {
-        const aik = a[i * K + k];
-        if (aik === 0) continue;
-        const bk = k * N;
-        for (let j = 0; j < N; j++) out[oi + j] += aik * b[bk + j];
-      }
-    }
+    const [, bT] = this.scratch.get(0, K * N);
+    transpose(bT, b, K, N); // bT is (N, K)
+    gemmNT(out, a, bT, M, N, K, accumulate);
   }
 
   matmulTN(
@@ -69,17 +56,10 @@ export class JsKernels implements Kernels {
     K: number,
     accumulate: boolean,
   ): void {
-    if (!accumulate) out.fill(0, 0, M * N);
-    for (let k = 0; k < K; k++) {
-      const ak = k * M;
-      const bk = k * N;
-      for (let i = 0; i < M; i++) {
-        const aki = a[ak + i];
-        if (aki === 0) continue;
-        const oi = i * N;
-        for (let j = 0; j < N; j++) out[oi + j] += aki * b[bk + j];
-      }
-    }
+    const [aT, bT] = this.scratch.get(K * M, K * N);
+    transpose(aT, a, K, M); // aT is (M, K)
+    transpose(bT, b, K, N); // bT is (N, K)
+    gemmNT(out, aT, bT, M, N, K, accumulate);
   }
 
   add(out: Float32Array, a: Float32Array, b: Float32Array, n: number): void {
