@@ -53,6 +53,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./commands/export.js'),
   },
   {
+    name: 'serve',
+    summary: 'serve models over an OpenAI-compatible HTTP API, with online self-refinement',
+    load: () => import('./commands/serve.js'),
+  },
+  {
     name: 'score',
     summary: 'score GSM8K/SVAMP completions (strict and flexible accuracy)',
     load: () => import('./commands/score.js'),

@@ -2,6 +2,7 @@
 // LanguageModel: each SELF section is rendered through a chat template and sampled n times.
 import { createHash } from 'node:crypto';
 import type {
+  JSONValue,
   LanguageModelV3,
   LanguageModelV3GenerateResult,
   LanguageModelV3Prompt,
@@ -74,12 +75,40 @@ export class AiSdkLanguageModel implements LanguageModel {
     );
   }
 
-  private async completeOne(request: CompletionRequest, signal?: AbortSignal): Promise<Completion> {
-    const messages = renderChat(request.turns, request.next, this.templates);
-    const n = request.n ?? 1;
+  private completeOne(request: CompletionRequest, signal?: AbortSignal): Promise<Completion> {
+    const providerName = this.model.provider.split('.')[0];
+    const episode = { turns: request.turns.map((t) => ({ ...t })), next: request.next };
+    const extra = this.options.nativeEpisodes
+      ? { [providerName]: { [EPISODE_FIELD]: episode } }
+      : undefined;
+    return this.sample(
+      renderChat(request.turns, request.next, this.templates),
+      request,
+      signal,
+      extra,
+    );
+  }
+
+  /** A plain chat, messages as given (proxy mode): no template, no episode. */
+  chat(
+    messages: ChatMessage[],
+    sampling: SamplingOptions,
+    signal?: AbortSignal,
+  ): Promise<Completion> {
+    return this.sample(messages, { ...this.options.defaults, ...sampling }, signal);
+  }
+
+  private async sample(
+    messages: ChatMessage[],
+    sampling: SamplingOptions,
+    signal?: AbortSignal,
+    providerOptions?: Record<string, Record<string, JSONValue>>,
+  ): Promise<Completion> {
     // V3 has no `n`: sample n times, varying the seed so that seeded samples differ.
     const results = await Promise.all(
-      Array.from({ length: n }, (_, i) => this.generate(messages, request, i, signal)),
+      Array.from({ length: sampling.n ?? 1 }, (_, i) =>
+        this.generate(messages, sampling, i, signal, providerOptions),
+      ),
     );
     return {
       texts: results.map((r) => r.text),
@@ -93,11 +122,11 @@ export class AiSdkLanguageModel implements LanguageModel {
 
   private async generate(
     messages: ChatMessage[],
-    request: CompletionRequest,
+    request: SamplingOptions,
     sample: number,
     signal?: AbortSignal,
+    providerOptions?: Record<string, Record<string, JSONValue>>,
   ) {
-    const providerName = this.model.provider.split('.')[0];
     const result = await this.model.doGenerate({
       prompt: toV3Prompt(messages),
       maxOutputTokens: request.maxTokens,
@@ -107,13 +136,7 @@ export class AiSdkLanguageModel implements LanguageModel {
       stopSequences: request.stop ? [...request.stop] : undefined,
       seed: request.seed === undefined ? undefined : request.seed + sample,
       abortSignal: signal,
-      providerOptions: this.options.nativeEpisodes
-        ? {
-            [providerName]: {
-              [EPISODE_FIELD]: { turns: request.turns.map((t) => ({ ...t })), next: request.next },
-            },
-          }
-        : undefined,
+      providerOptions,
     });
     const raw = textOf(result);
     const text = cutAtStop(raw, request.stop);

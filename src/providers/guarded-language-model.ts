@@ -1,23 +1,18 @@
 // The call wrapper every external model goes through: a concurrency limit, retries with backoff
 // and jitter honouring Retry-After, per-attempt timeouts, the response cache, token accounting per
 // stage and the budget cap. It is itself a LanguageModel, so the pipeline does not know it is there.
-import { CancelledError, ProviderError, SelfEvolveError } from '../spec/errors.js';
+import { ProviderError } from '../spec/errors.js';
 import type {
   CompleteOptions,
   Completion,
   CompletionRequest,
   LanguageModel,
 } from '../spec/language-model.js';
+import { callWithRetries } from './call-with-retries.js';
 import { completeEach } from './complete-each.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { type ResponseCache, requestKey } from './response-cache.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  isRetryableError,
-  type RetryPolicy,
-  retryDelayMs,
-  statusOf,
-} from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { costOf, type TokenPrices, UsageLedger } from './usage-ledger.js';
 
 /** A model that can say what, beyond its id, shapes its upstream calls (for cache keys). */
@@ -103,79 +98,26 @@ export class GuardedLanguageModel implements LanguageModel {
     return this.shared.limit.run(async () => {
       // Checked inside the slot so that queued calls stop once the cap is reached.
       ledger.assertWithinBudget();
-      const completion = await this.withRetries(request, signal);
+      const completion = await callWithRetries(
+        async (attemptSignal) => {
+          const [c] = await inner.complete([request], { signal: attemptSignal });
+          if (!c) throw new ProviderError(`${inner.id} returned no completion`);
+          return c;
+        },
+        {
+          what: inner.id,
+          policy: this.shared.retry,
+          timeoutMs: this.shared.timeoutMs,
+          signal,
+          random: this.shared.random,
+          onRetry: () => ledger.recordRetry(this.stage),
+          onFailure: () => ledger.recordFailure(this.stage),
+        },
+      );
       const cost = costOf(completion.usage, this.shared.prices);
       ledger.recordCall(this.stage, completion.usage, this.shared.prices);
       cache?.put(key, inner.id, request, completion, cost);
       return completion;
     });
   }
-
-  private async withRetries(request: CompletionRequest, signal?: AbortSignal): Promise<Completion> {
-    const { inner, retry, timeoutMs, ledger, random } = this.shared;
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw new CancelledError();
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
-      try {
-        const [completion] = await inner.complete([request], { signal: attemptSignal });
-        if (!completion) throw new ProviderError(`${inner.id} returned no completion`);
-        return completion;
-      } catch (error) {
-        if (signal?.aborted) throw new CancelledError();
-        const retryable = timeout.aborted || isRetryableError(error);
-        if (!retryable || attempt >= retry.maxRetries) {
-          ledger.recordFailure(this.stage);
-          throw finalError(inner.id, error, attempt + 1, timeout.aborted ? timeoutMs : undefined);
-        }
-        ledger.recordRetry(this.stage);
-        await sleep(retryDelayMs(attempt, error, retry, random), signal);
-      }
-    }
-  }
-}
-
-function finalError(
-  modelId: string,
-  error: unknown,
-  attempts: number,
-  timedOutAfterMs?: number,
-): unknown {
-  // Our own errors (context too long, budget) already say what to do.
-  if (SelfEvolveError.isInstance(error) && !(error instanceof ProviderError)) return error;
-  const reason =
-    timedOutAfterMs !== undefined
-      ? `timed out after ${timedOutAfterMs} ms`
-      : error instanceof Error
-        ? error.message
-        : String(error);
-  const statusCode = statusOf(error);
-  return new ProviderError(
-    `call to ${modelId} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
-    {
-      statusCode,
-      isRetryable: false,
-      cause: error,
-      hint:
-        statusCode === 401 || statusCode === 403
-          ? 'check the API key environment variable named in the config'
-          : 'check that the model server is up; `self-evolve resume <run>` continues from here',
-    },
-  );
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }
-    function abort() {
-      clearTimeout(timer);
-      reject(new CancelledError());
-    }
-    signal?.addEventListener('abort', abort, { once: true });
-  });
 }

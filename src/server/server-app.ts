@@ -39,6 +39,11 @@ export interface ServerAppOptions {
   readonly apiKey?: string;
   /** Largest request body accepted, in bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /**
+   * Finds a model not in `models` by name (e.g. a checkpoint loaded on first use); the result should
+   * be cached by the resolver. Models it returned are listed by /v1/models from then on.
+   */
+  readonly resolve?: (name: string) => Promise<ServedModel | undefined>;
   /** Adds routes (e.g. the fine-tuning API subset) after ours, behind the same auth. */
   readonly extend?: (app: Hono) => void;
 }
@@ -47,6 +52,15 @@ export interface ServerAppOptions {
 export function createServerApp(options: ServerAppOptions): Hono {
   const created = Math.floor(Date.now() / 1000);
   const byName = new Map(options.models.map((m) => [m.name, m]));
+  const find = async (name: string): Promise<ServedModel> => {
+    let m = byName.get(name);
+    if (!m && options.resolve) {
+      m = await options.resolve(name);
+      if (m) byName.set(name, m);
+    }
+    if (!m) throw modelNotFound(name);
+    return m;
+  };
   const app = new Hono();
   app.onError((error, c) => sendError(c, error));
   app.notFound((c) => sendError(c, new HttpError(404, `no route ${c.req.method} ${c.req.path}`)));
@@ -75,12 +89,10 @@ export function createServerApp(options: ServerAppOptions): Hono {
     created,
     owned_by: m.ownedBy ?? 'self-evolve',
   });
-  app.get('/v1/models', (c) => c.json({ object: 'list', data: options.models.map(modelObject) }));
-  app.get('/v1/models/:id', (c) => {
-    const m = byName.get(c.req.param('id'));
-    if (!m) throw modelNotFound(c.req.param('id'));
-    return c.json(modelObject(m));
-  });
+  app.get('/v1/models', (c) =>
+    c.json({ object: 'list', data: [...byName.values()].map(modelObject) }),
+  );
+  app.get('/v1/models/:id{.+}', async (c) => c.json(modelObject(await find(c.req.param('id')))));
   app.post('/v1/chat/completions', async (c) => {
     let body: unknown;
     try {
@@ -89,8 +101,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
       throw new HttpError(400, 'the request body is not valid JSON');
     }
     const request = parseChatRequest(body);
-    const served = byName.get(request.model);
-    if (!served) throw modelNotFound(request.model);
+    const served = await find(request.model);
     const signal = c.req.raw.signal;
     if (request.stream) {
       return streamSSE(c, async (stream) => {

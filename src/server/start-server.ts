@@ -1,5 +1,6 @@
 // Binds the app to a port with @hono/node-server and shuts it down gracefully: stop accepting,
 // let requests in flight finish (up to a grace period), then close the models.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createServerApp, type ServerAppOptions } from './server-app.js';
@@ -11,6 +12,8 @@ export interface StartOptions extends ServerAppOptions {
   readonly port?: number;
   /** How long shutdown waits for requests in flight before cutting connections. Default 10 s. */
   readonly graceMs?: number;
+  /** Runs after the models are closed, e.g. to close models a resolver loaded. */
+  readonly onClose?: () => Promise<void>;
 }
 
 /** A listening server. */
@@ -33,21 +36,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
+  // serve() makes a plain node:http server unless told to use http2 or https.
+  const http = server as Server;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          if ('closeAllConnections' in server) server.closeAllConnections();
-        }, options.graceMs ?? 10_000);
-        timer.unref();
+        // Keep-alive connections become idle as their last response ends: close them as they do.
+        const idle = setInterval(() => http.closeIdleConnections(), 25);
+        const cut = setTimeout(() => http.closeAllConnections(), options.graceMs ?? 10_000);
         server.close(() => {
-          clearTimeout(timer);
+          clearInterval(idle);
+          clearTimeout(cut);
           resolve();
         });
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        http.closeIdleConnections();
       });
       for (const m of options.models) await m.model.close?.();
+      await options.onClose?.();
     })();
     return closing;
   };

@@ -1,0 +1,172 @@
+// `bench pipeline`: the SELF generation step (answer → self-feedback → refinement, self-filter)
+// over HTTP against `serve` running the fixed-latency benchmark model, streaming prompts from a
+// JSONL file in chunks. Measures call throughput against the ideal concurrency / latency, and RSS.
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { FixedLatencyBenchmarkModel } from '../providers/fixed-latency-benchmark-model.js';
+import { GuardedLanguageModel } from '../providers/guarded-language-model.js';
+import { createOpenAICompatibleModel } from '../providers/openai-compatible.js';
+import type { SeededPrompt } from '../self/refine-loop.js';
+import { evolveSamples } from '../self/self-evolution.js';
+import { startServer } from '../server/start-server.js';
+import { InvalidInputError } from '../spec/errors.js';
+import { BenchmarkTask } from './benchmark-task.js';
+
+export interface PipelineBenchmarkOptions {
+  /** JSONL with a `prompt` field per line; when absent, `prompts` synthetic lines are written. */
+  readonly file?: string;
+  readonly prompts?: number;
+  readonly latencyMs?: number;
+  readonly concurrency?: number;
+  /** Refinements allowed per prompt (the benchmark model always accepts, so 0 or more is alike). */
+  readonly refine?: number;
+  /** Where to write the samples (JSONL); default a temp file, removed afterwards. */
+  readonly out?: string;
+  readonly onProgress?: (done: number, total?: number) => void;
+}
+
+/** The JSON that `bench pipeline --json` prints. */
+export interface PipelineBenchmarkResult {
+  readonly model: string;
+  readonly prompts: number;
+  readonly calls: number;
+  readonly kept: number;
+  readonly retries: number;
+  readonly concurrency: number;
+  readonly latency_ms: number;
+  readonly seconds: number;
+  readonly calls_per_second: number;
+  /** concurrency / latency: what a perfect client would reach. */
+  readonly ideal_calls_per_second: number;
+  readonly efficiency: number;
+  /** Most requests the served model saw at once. */
+  readonly peak_in_flight: number;
+  readonly peak_rss_mb: number;
+}
+
+/** Streams SeededPrompt chunks of `size` from a JSONL file. */
+async function* promptChunks(file: string, size: number): AsyncGenerator<SeededPrompt[]> {
+  const lines = createInterface({
+    input: createReadStream(file),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let chunk: SeededPrompt[] = [];
+  let lineNo = 0;
+  for await (const line of lines) {
+    lineNo++;
+    if (!line.trim()) continue;
+    let prompt: unknown;
+    try {
+      prompt = (JSON.parse(line) as { prompt?: unknown }).prompt;
+    } catch (error) {
+      throw new InvalidInputError(`not valid JSON: ${(error as Error).message}`, {
+        file,
+        line: lineNo,
+      });
+    }
+    if (typeof prompt !== 'string') {
+      throw new InvalidInputError('expected a string', { file, line: lineNo, field: 'prompt' });
+    }
+    chunk.push({ id: `line-${lineNo}`, prompt, seed: lineNo });
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
+}
+
+function syntheticPrompts(dir: string, n: number): string {
+  const file = join(dir, 'prompts.jsonl');
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      JSON.stringify({
+        prompt: `Problem ${i}: a train travels ${i % 97} km in ${1 + (i % 7)} hours. Find its speed.`,
+      }),
+    );
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** Runs the benchmark; everything is torn down before it returns. */
+export async function runPipelineBenchmark(
+  options: PipelineBenchmarkOptions = {},
+): Promise<PipelineBenchmarkResult> {
+  const latencyMs = options.latencyMs ?? 200;
+  const concurrency = options.concurrency ?? 64;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-pipeline-'));
+  const served = new FixedLatencyBenchmarkModel(latencyMs);
+  const server = await startServer({ port: 0, models: [{ name: served.id, model: served }] });
+  try {
+    const file = options.file ?? syntheticPrompts(dir, options.prompts ?? 5000);
+    const model = new GuardedLanguageModel(
+      createOpenAICompatibleModel({
+        baseURL: server.baseURL,
+        model: served.id,
+        nativeEpisodes: true,
+      }),
+      { concurrency },
+    );
+    const out = createWriteStream(options.out ?? join(dir, 'samples.jsonl'));
+    const task = new BenchmarkTask('gsm8k');
+    const loop = {
+      refine: options.refine ?? 1,
+      temperature: 0,
+      maxTokens: { response: 256, feedback: 256, refinement: 256 },
+    };
+    let prompts = 0;
+    let kept = 0;
+    let chunkNo = 0;
+    const started = performance.now();
+    // Two chunks in flight, so one chunk's last calls overlap the next chunk's first ones.
+    const inFlight = new Set<Promise<void>>();
+    for await (const chunk of promptChunks(file, concurrency)) {
+      const job = evolveSamples(model, task, 'bench', chunkNo++, chunk, loop).then(
+        async (samples) => {
+          for (const s of samples) {
+            if (s.kept) kept++;
+            if (!out.write(`${JSON.stringify(s)}\n`)) await once(out, 'drain');
+          }
+          prompts += samples.length;
+          options.onProgress?.(prompts, options.file ? undefined : options.prompts);
+        },
+      );
+      inFlight.add(job);
+      job.finally(() => inFlight.delete(job));
+      if (inFlight.size >= 2) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    const seconds = (performance.now() - started) / 1000;
+    out.end();
+    await once(out, 'finish');
+    const usage = model.ledger.usage();
+    const ideal = concurrency / (latencyMs / 1000);
+    return {
+      model: served.id,
+      prompts,
+      calls: usage.calls,
+      kept,
+      retries: usage.retries,
+      concurrency,
+      latency_ms: latencyMs,
+      seconds: round(seconds),
+      calls_per_second: round(usage.calls / seconds),
+      ideal_calls_per_second: round(ideal),
+      efficiency: round(usage.calls / seconds / ideal),
+      peak_in_flight: served.peakInFlight,
+      peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+    };
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
