@@ -58,6 +58,21 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./commands/serve.js'),
   },
   {
+    name: 'train',
+    summary: 'train an embedded model on JSONL examples and save a checkpoint',
+    load: () => import('./commands/train.js'),
+  },
+  {
+    name: 'sample',
+    summary: 'generate text from an embedded checkpoint',
+    load: () => import('./commands/sample.js'),
+  },
+  {
+    name: 'bench',
+    summary: 'measure speed (bench engine --json)',
+    load: () => import('./commands/bench.js'),
+  },
+  {
     name: 'score',
     summary: 'score GSM8K/SVAMP completions (strict and flexible accuracy)',
     load: () => import('./commands/score.js'),

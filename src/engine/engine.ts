@@ -39,6 +39,8 @@ export interface CreateOptions {
   readonly seed?: number;
   /** Compute adapter (default: the plain TypeScript kernels). */
   readonly kernels?: Kernels;
+  /** Where `config` came from, for error messages (e.g. the file name). */
+  readonly configSource?: string;
 }
 
 /** Text prompt for `Engine.generate`, or token ids. */
@@ -69,12 +71,11 @@ export class Engine {
     if (shape.vocabSize !== undefined && shape.vocabSize !== tokenizer.vocabSize) {
       throw new InvalidInputError(
         `is ${shape.vocabSize} but the tokenizer has ${tokenizer.vocabSize} tokens`,
-        {
-          field: 'vocabSize',
-        },
+        { file: options.configSource, field: 'vocabSize' },
       );
     }
-    const config = validateConfig({ ...shape, vocabSize: tokenizer.vocabSize });
+    const at = { file: options.configSource };
+    const config = validateConfig({ ...shape, vocabSize: tokenizer.vocabSize }, at);
     const model = Model.init(options.kernels ?? new JsKernels(), config, options.seed ?? 0);
     return new Engine(model, tokenizer, { seed: options.seed ?? 0 });
   }

@@ -71,7 +71,9 @@ export class Generator {
     requests: readonly GenerateRequest[],
     options: GenerateRunOptions = {},
   ): Promise<GeneratedSample[][]> {
-    requests.forEach((r, i) => this.check(r, i));
+    requests.forEach((r, i) => {
+      this.check(r, i);
+    });
     const results = requests.map((r) => new Array<GeneratedSample>(r.n ?? 1));
     const remaining = requests.map((r) => r.n ?? 1);
     const pending: Job[] = [];

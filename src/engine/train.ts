@@ -143,7 +143,7 @@ export async function trainModel(
   const losses: number[] = [];
   const started = performance.now();
   let tokens = 0;
-  const lastYield = started;
+  let lastYield = started;
   try {
     for (let step = 1; step <= totalSteps; step++) {
       if (options.signal?.aborted) throw new CancelledError('training cancelled');
@@ -166,6 +166,11 @@ export async function trainModel(
         gradNorm,
         tokensPerSecond: tokens / seconds,
       });
+      if (performance.now() - lastYield > 50) {
+        // Let timers, signals and progress output run between steps.
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
     }
   } finally {
     acts.free();

@@ -5,6 +5,7 @@ import { mergeConfig, parseConfig } from '../../self/config.js';
 import { PRESETS } from '../../self/presets.js';
 import type { RunStore } from '../../spec/run-store.js';
 import { openStore, runAndPrint, startRun, withRunsDir } from '../self-runtime.js';
+import { engineDemoCommand } from './demo-engine.js';
 
 interface DemoOptions {
   quick?: boolean;
@@ -59,5 +60,6 @@ Examples:
         store.close();
       }
     });
+  cmd.addCommand(engineDemoCommand());
   return cmd;
 }

@@ -1,0 +1,17 @@
+// `self-evolve bench <what>`: speed measurements that print JSON. One subcommand per module;
+// add a benchmark with one `.addCommand(...)` line.
+import { Command } from 'commander';
+import { engineBenchCommand } from './bench-engine.js';
+
+export function command(): Command {
+  return new Command('bench')
+    .description('Measure speed (each subcommand prints one JSON line with --json)')
+    .addCommand(engineBenchCommand())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  self-evolve bench engine --json
+  self-evolve bench engine --kernels js --tfjs /tmp/tfjs-ref`,
+    );
+}

@@ -1,0 +1,63 @@
+// Chooses a compute adapter: `js` (plain TypeScript), `wasm` (WebAssembly SIMD on worker
+// threads), or `auto` (wasm when it starts here, else js). The wasm adapter is loaded lazily, so
+// the js path never compiles WebAssembly or starts threads.
+import { InvalidInputError, SelfEvolveError } from '../../spec/errors.js';
+import { JsKernels } from './js-kernels.js';
+import type { Kernels } from './kernels.js';
+import { profileKernels } from './profiled-kernels.js';
+
+export type KernelsChoice = 'js' | 'wasm' | 'auto';
+export const KERNELS_CHOICES: readonly KernelsChoice[] = ['js', 'wasm', 'auto'];
+
+export interface CreateKernelsOptions {
+  /** Threads for the wasm adapter, the main one included (default: available cores, ≤ 8). */
+  readonly threads?: number;
+  /** Upper bound of the wasm adapter's memory in MiB (default 2048). */
+  readonly maxMemoryMiB?: number;
+  /** Wraps the adapter with per-op timing (see profiled-kernels.ts); off by default. */
+  readonly profile?: boolean;
+  /** Told why `auto` fell back to the js adapter. */
+  readonly onFallback?: (reason: string) => void;
+}
+
+/** Parses a `--kernels` value; anything else is an InvalidInputError naming the flag. */
+export function parseKernelsChoice(value: string, field = '--kernels'): KernelsChoice {
+  if ((KERNELS_CHOICES as readonly string[]).includes(value)) return value as KernelsChoice;
+  throw new InvalidInputError(`must be one of ${KERNELS_CHOICES.join(', ')}, got "${value}"`, {
+    field,
+  });
+}
+
+/**
+ * Creates the chosen adapter. `wasm` fails with a hint when it cannot start; `auto` falls back
+ * to js. Dispose the result when done (it owns worker threads).
+ */
+export async function createKernels(
+  choice: KernelsChoice = 'auto',
+  options: CreateKernelsOptions = {},
+): Promise<Kernels> {
+  const kernels = await open(choice, options);
+  return options.profile ? profileKernels(kernels) : kernels;
+}
+
+async function open(choice: KernelsChoice, options: CreateKernelsOptions): Promise<Kernels> {
+  if (choice === 'js') return new JsKernels();
+  try {
+    const { WasmKernels } = await import('./wasm-kernels.js');
+    return await WasmKernels.create({
+      threads: options.threads,
+      maxMemoryMiB: options.maxMemoryMiB,
+    });
+  } catch (cause) {
+    if (choice === 'auto') {
+      options.onFallback?.((cause as Error).message);
+      return new JsKernels();
+    }
+    if (cause instanceof SelfEvolveError) throw cause;
+    throw new SelfEvolveError(
+      'kernels_unavailable',
+      `the WebAssembly kernels cannot start: ${(cause as Error).message}`,
+      { cause, hint: 'run `npm run build`, or use --kernels js' },
+    );
+  }
+}
