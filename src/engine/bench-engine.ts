@@ -110,6 +110,8 @@ async function benchGeneration(model: Model, options: EngineBenchOptions) {
     maxTokens: newTokens,
     stopTokens: [],
   }));
+  // One short warm-up pass, so the timing sees steady state rather than first-call compilation.
+  await generator.generate(requests.map((r) => ({ ...r, maxTokens: 2 })));
   const started = performance.now();
   const out = await generator.generate(requests, {
     onRequestDone: (d, n) => options.onProgress?.('generate', d, n),
