@@ -1,0 +1,409 @@
+// Causal self-attention on head-interleaved activations (row stride `stride`, head h in columns
+// [h·Dh, (h+1)·Dh)). One work chunk per (sequence, head) in training, per group of rows with the
+// KV cache. The cached path computes each element with exactly the arithmetic of the training
+// forward (same dot products, softmax and P·V order), so generation with and without the cache
+// agrees bit for bit.
+
+import { tile } from './gemm';
+import { nextChunk, threadScratch } from './runtime';
+import { dot, hsum, vexp } from './simd-math';
+
+/** [A0+A2, A1+A3, B0+B2, B1+B3] summed pairwise: [hsum(A), hsum(B), hsum(C), hsum(D)]. */
+function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 1, 4, 5), v128.shuffle<f32>(a, b, 2, 3, 6, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 1, 4, 5), v128.shuffle<f32>(c, d, 2, 3, 6, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
+}
+
+/**
+ * c_r[j] = dot(a_r, b_j, n) for r < mr ≤ 4, j < nr ≤ 2; missing rows/columns must alias valid
+ * ones (they are computed, not stored). c row stride crs bytes.
+ */
+function dot4x2(
+  a0: usize,
+  a1: usize,
+  a2: usize,
+  a3: usize,
+  b0: usize,
+  b1: usize,
+  n: i32,
+  c: usize,
+  crs: usize,
+  mr: i32,
+  nr: i32,
+): void {
+  let x00 = f32x4.splat(0);
+  let x01 = x00;
+  let x10 = x00;
+  let x11 = x00;
+  let x20 = x00;
+  let x21 = x00;
+  let x30 = x00;
+  let x31 = x00;
+  const n4 = (<usize>(n & ~3)) << 2;
+  for (let d: usize = 0; d < n4; d += 16) {
+    const p = v128.load(b0 + d);
+    const q = v128.load(b1 + d);
+    let s = v128.load(a0 + d);
+    x00 = f32x4.add(x00, f32x4.mul(s, p));
+    x01 = f32x4.add(x01, f32x4.mul(s, q));
+    s = v128.load(a1 + d);
+    x10 = f32x4.add(x10, f32x4.mul(s, p));
+    x11 = f32x4.add(x11, f32x4.mul(s, q));
+    s = v128.load(a2 + d);
+    x20 = f32x4.add(x20, f32x4.mul(s, p));
+    x21 = f32x4.add(x21, f32x4.mul(s, q));
+    s = v128.load(a3 + d);
+    x30 = f32x4.add(x30, f32x4.mul(s, p));
+    x31 = f32x4.add(x31, f32x4.mul(s, q));
+  }
+  let lo = hsum4(x00, x01, x10, x11); // [c00, c01, c10, c11]
+  let hi = hsum4(x20, x21, x30, x31); // [c20, c21, c30, c31]
+  for (let d = n4; d < (<usize>n) << 2; d += 4) {
+    const bb = f32x4.replace_lane(v128.load32_splat(b0 + d), 1, load<f32>(b1 + d));
+    const b2 = v128.shuffle<f32>(bb, bb, 0, 1, 0, 1);
+    const al = f32x4.replace_lane(v128.load32_splat(a0 + d), 2, load<f32>(a1 + d));
+    const ah = f32x4.replace_lane(v128.load32_splat(a2 + d), 2, load<f32>(a3 + d));
+    lo = f32x4.add(lo, f32x4.mul(v128.shuffle<f32>(al, al, 0, 0, 2, 2), b2));
+    hi = f32x4.add(hi, f32x4.mul(v128.shuffle<f32>(ah, ah, 0, 0, 2, 2), b2));
+  }
+  store<f32>(c, f32x4.extract_lane(lo, 0));
+  if (nr > 1) store<f32>(c, f32x4.extract_lane(lo, 1), 4);
+  if (mr > 1) {
+    store<f32>(c + crs, f32x4.extract_lane(lo, 2));
+    if (nr > 1) store<f32>(c + crs, f32x4.extract_lane(lo, 3), 4);
+  }
+  if (mr > 2) {
+    store<f32>(c + 2 * crs, f32x4.extract_lane(hi, 0));
+    if (nr > 1) store<f32>(c + 2 * crs, f32x4.extract_lane(hi, 1), 4);
+  }
+  if (mr > 3) {
+    store<f32>(c + 3 * crs, f32x4.extract_lane(hi, 2));
+    if (nr > 1) store<f32>(c + 3 * crs, f32x4.extract_lane(hi, 3), 4);
+  }
+}
+
+/**
+ * Scores of rows t0..t0+mr against keys 0..t0+mr−1 into p (row stride ld floats):
+ * p[t][s] = q_t·k_s. Entries above the diagonal are written too (callers overwrite them).
+ */
+function scores(
+  p: usize,
+  ld: i32,
+  q: usize,
+  qrs: usize,
+  k: usize,
+  krs: usize,
+  t0: i32,
+  mr: i32,
+  n: i32,
+): void {
+  const a0 = q + <usize>t0 * qrs;
+  const a1 = mr > 1 ? a0 + qrs : a0;
+  const a2 = mr > 2 ? a0 + 2 * qrs : a0;
+  const a3 = mr > 3 ? a0 + 3 * qrs : a0;
+  const keys = t0 + mr;
+  const crs = (<usize>ld) << 2;
+  for (let s = 0; s < keys; s += 2) {
+    const b0 = k + <usize>s * krs;
+    const nr = min(2, keys - s);
+    dot4x2(
+      a0,
+      a1,
+      a2,
+      a3,
+      b0,
+      nr > 1 ? b0 + krs : b0,
+      n,
+      p + <usize>t0 * crs + ((<usize>s) << 2),
+      crs,
+      mr,
+      nr,
+    );
+  }
+}
+
+/**
+ * In place on row p: scale the first n entries, softmax them, zero entries n..total.
+ * The order of every reduction depends on n only.
+ */
+export function softmaxRow(p: usize, n: i32, total: i32, scale: f32): void {
+  const n4 = (<usize>(n & ~3)) << 2;
+  const end = (<usize>n) << 2;
+  const sv = f32x4.splat(scale);
+  let mv = f32x4.splat(-Infinity);
+  for (let i: usize = 0; i < n4; i += 16) {
+    const x = f32x4.mul(v128.load(p + i), sv);
+    v128.store(p + i, x);
+    mv = f32x4.max(mv, x);
+  }
+  let mx = max(
+    max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
+    max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)),
+  );
+  for (let i = n4; i < end; i += 4) {
+    const x = load<f32>(p + i) * scale;
+    store<f32>(p + i, x);
+    mx = max(mx, x);
+  }
+  const m = f32x4.splat(mx);
+  let sumv = f32x4.splat(0);
+  for (let i: usize = 0; i < n4; i += 16) {
+    const e = vexp(f32x4.sub(v128.load(p + i), m));
+    v128.store(p + i, e);
+    sumv = f32x4.add(sumv, e);
+  }
+  let sum = hsum(sumv);
+  for (let i = n4; i < end; i += 4) {
+    const e = f32x4.extract_lane(vexp(f32x4.splat(load<f32>(p + i) - mx)), 0);
+    store<f32>(p + i, e);
+    sum += e;
+  }
+  const inv = f32x4.splat(<f32>1 / sum);
+  for (let i: usize = 0; i < n4; i += 16) v128.store(p + i, f32x4.mul(v128.load(p + i), inv));
+  for (let i = n4; i < end; i += 4)
+    store<f32>(p + i, load<f32>(p + i) * f32x4.extract_lane(inv, 0));
+  memory.fill(p + end, 0, ((<usize>total) << 2) - end);
+}
+
+/** out(B·T, C), probs (B,H,T,T); q, k, v (B·T, stride). One chunk per (b, h). */
+export function attentionForward(
+  out: usize,
+  probs: usize,
+  q: usize,
+  k: usize,
+  v: usize,
+  B: i32,
+  T: i32,
+  H: i32,
+  Dh: i32,
+  stride: i32,
+): void {
+  const C = H * Dh;
+  const scale = <f32>(1 / Math.sqrt(<f64>Dh));
+  const rs = (<usize>stride) << 2;
+  const ors = (<usize>C) << 2;
+  const prs = (<usize>T) << 2;
+  for (let u = nextChunk(); u < B * H; u = nextChunk()) {
+    const b = u / H;
+    const h = u % H;
+    const head = (<usize>b * T * stride + <usize>h * Dh) << 2;
+    const qb = q + head;
+    const kb = k + head;
+    const vb = v + head;
+    const ob = out + ((<usize>b * T * C + <usize>h * Dh) << 2);
+    const pb = probs + ((<usize>u * T * T) << 2);
+    for (let t0 = 0; t0 < T; t0 += 4) {
+      const mr = min(4, T - t0);
+      scores(pb, T, qb, rs, kb, rs, t0, mr, Dh);
+      for (let r = 0; r < mr; r++) softmaxRow(pb + <usize>(t0 + r) * prs, t0 + r + 1, T, scale);
+      for (let d0 = 0; d0 < Dh; d0 += 8) {
+        tile(
+          pb + <usize>t0 * prs,
+          prs,
+          4,
+          vb + ((<usize>d0) << 2),
+          rs,
+          t0 + mr,
+          ob + <usize>t0 * ors + ((<usize>d0) << 2),
+          ors,
+          false,
+          mr,
+          min(8, Dh - d0),
+        );
+      }
+    }
+  }
+}
+
+/** Per-thread scratch bytes attentionBackward needs for sequence length T. */
+export function attentionScratchBytes(T: i32): i32 {
+  return 128 + T * T * 4;
+}
+
+/** dq, dk, dv (B·T, stride) += gradients given dout (B·T, C) and the saved probs. */
+export function attentionBackward(
+  dq: usize,
+  dk: usize,
+  dv: usize,
+  dout: usize,
+  probs: usize,
+  q: usize,
+  k: usize,
+  v: usize,
+  B: i32,
+  T: i32,
+  H: i32,
+  Dh: i32,
+  stride: i32,
+): void {
+  const C = H * Dh;
+  const scale = <f32>(1 / Math.sqrt(<f64>Dh));
+  const rs = (<usize>stride) << 2;
+  const ors = (<usize>C) << 2;
+  const prs = (<usize>T) << 2;
+  const ds = threadScratch() + 128; // dS: (T, T)
+  for (let u = nextChunk(); u < B * H; u = nextChunk()) {
+    const b = u / H;
+    const h = u % H;
+    const head = (<usize>b * T * stride + <usize>h * Dh) << 2;
+    const ob = dout + ((<usize>b * T * C + <usize>h * Dh) << 2);
+    const pb = probs + ((<usize>u * T * T) << 2);
+    for (let t0 = 0; t0 < T; t0 += 4) {
+      const mr = min(4, T - t0);
+      scores(ds, T, ob, ors, v + head, rs, t0, mr, Dh); // dP = dO·Vᵀ
+      for (let r = 0; r < mr; r++)
+        softmaxBackwardRow(
+          ds + <usize>(t0 + r) * prs,
+          pb + <usize>(t0 + r) * prs,
+          t0 + r + 1,
+          T,
+          scale,
+        );
+    }
+    for (let t0 = 0; t0 < T; t0 += 4) {
+      const mr = min(4, T - t0);
+      for (let d0 = 0; d0 < Dh; d0 += 8) {
+        const nr = min(8, Dh - d0);
+        const dcol = (<usize>d0) << 2;
+        const diag = (<usize>t0 * T + t0) << 2;
+        // rows t0.. of dq: Σ_{s ≤ t} dS[t,s]·k_s; of dv, dk (as rows s = t0..): Σ_{t ≥ s}
+        tile(
+          ds + <usize>t0 * prs,
+          prs,
+          4,
+          k + head + dcol,
+          rs,
+          t0 + mr,
+          dq + head + <usize>t0 * rs + dcol,
+          rs,
+          true,
+          mr,
+          nr,
+        );
+        tile(
+          pb + diag,
+          4,
+          prs,
+          ob + <usize>t0 * ors + dcol,
+          ors,
+          T - t0,
+          dv + head + <usize>t0 * rs + dcol,
+          rs,
+          true,
+          mr,
+          nr,
+        );
+        tile(
+          ds + diag,
+          4,
+          prs,
+          q + head + <usize>t0 * rs + dcol,
+          rs,
+          T - t0,
+          dk + head + <usize>t0 * rs + dcol,
+          rs,
+          true,
+          mr,
+          nr,
+        );
+      }
+    }
+  }
+}
+
+/** dS = P ⊙ (dP − Σ P·dP)·scale on the first n entries of row d (in place), 0 up to total. */
+function softmaxBackwardRow(d: usize, p: usize, n: i32, total: i32, scale: f32): void {
+  const n4 = (<usize>(n & ~3)) << 2;
+  const end = (<usize>n) << 2;
+  let dv = f32x4.splat(0);
+  for (let i: usize = 0; i < n4; i += 16)
+    dv = f32x4.add(dv, f32x4.mul(v128.load(p + i), v128.load(d + i)));
+  let dot = hsum(dv);
+  for (let i = n4; i < end; i += 4) dot += load<f32>(p + i) * load<f32>(d + i);
+  const dd = f32x4.splat(dot);
+  const sv = f32x4.splat(scale);
+  for (let i: usize = 0; i < n4; i += 16) {
+    v128.store(d + i, f32x4.mul(f32x4.mul(v128.load(p + i), f32x4.sub(v128.load(d + i), dd)), sv));
+  }
+  for (let i = n4; i < end; i += 4)
+    store<f32>(d + i, load<f32>(p + i) * (load<f32>(d + i) - dot) * scale);
+  memory.fill(d + end, 0, ((<usize>total) << 2) - end);
+}
+
+/** c[0..nr) = Σ_k p[k]·b_k[0..nr), b_k = b + k·bks: one row of the P·V product of `tile`. */
+function rowTimesPanel(p: usize, b: usize, bks: usize, kc: i32, c: usize, nr: i32): void {
+  let x0 = f32x4.splat(0);
+  let x1 = x0;
+  for (let k = 0; k < kc; k++) {
+    const s = v128.load32_splat(p);
+    x0 = f32x4.add(x0, f32x4.mul(s, v128.load(b)));
+    x1 = f32x4.add(x1, f32x4.mul(s, v128.load(b, 16)));
+    p += 4;
+    b += bks;
+  }
+  if (nr === 8) {
+    v128.store(c, x0);
+    v128.store(c, x1, 16);
+    return;
+  }
+  storeLanes(c, x0, x1, nr);
+}
+
+/** Stores the first nr < 8 lanes of the pair (x0, x1) at c. */
+function storeLanes(c: usize, x0: v128, x1: v128, nr: i32): void {
+  const t = threadScratch();
+  v128.store(t, x0);
+  v128.store(t, x1, 16);
+  memory.copy(c, t, (<usize>nr) << 2);
+}
+
+/**
+ * Row r: the token at positions[r] of sequence slot slots[r]; it attends to positions
+ * 0..positions[r] of kCache/vCache (slots, maxT, C). scratch holds rows·maxT scores.
+ */
+export function attentionCached(
+  out: usize,
+  q: usize,
+  qStride: i32,
+  kCache: usize,
+  vCache: usize,
+  slots: usize,
+  positions: usize,
+  rows: i32,
+  H: i32,
+  Dh: i32,
+  maxT: i32,
+  scratch: usize,
+): void {
+  const C = H * Dh;
+  const scale = <f32>(1 / Math.sqrt(<f64>Dh));
+  const crs = (<usize>C) << 2;
+  const groups = (rows + 3) >> 2;
+  for (let g = nextChunk(); g < groups; g = nextChunk()) {
+    for (let r = g * 4; r < min(rows, g * 4 + 4); r++) {
+      const base = (<usize>load<i32>(slots + ((<usize>r) << 2)) * maxT * C) << 2;
+      const n = load<i32>(positions + ((<usize>r) << 2)) + 1;
+      const w = scratch + ((<usize>r * maxT) << 2);
+      for (let h = 0; h < H; h++) {
+        const col = (<usize>h * Dh) << 2;
+        const qo = q + ((<usize>r * qStride) << 2) + col;
+        const kb = kCache + base + col;
+        for (let s = 0; s < n; s++)
+          store<f32>(w + ((<usize>s) << 2), dot(qo, kb + <usize>s * crs, Dh));
+        softmaxRow(w, n, n, scale);
+        const ob = out + <usize>r * crs + col;
+        for (let d0 = 0; d0 < Dh; d0 += 8) {
+          rowTimesPanel(
+            w,
+            vCache + base + col + ((<usize>d0) << 2),
+            crs,
+            n,
+            ob + ((<usize>d0) << 2),
+            min(8, Dh - d0),
+          );
+        }
+      }
+    }
+  }
+}

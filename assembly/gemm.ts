@@ -1,0 +1,258 @@
+// Matrix multiplication: B packed into panels of 8 columns, a 4×8 register-blocked micro-kernel,
+// SIMD across output columns. Every output element is one f32 accumulator summed over k in order
+// 0..K−1 (starting from 0, or from `out` when accumulating), so results do not depend on M, on a
+// row's place in the batch, or on how rows are split across threads.
+import { nextChunk, packBuffer, threadScratch } from './runtime';
+
+/** K block: keeps a 4-row A block and an 8-column B panel in L1. */
+const KC: i32 = 256;
+/** Row tiles (of 4 rows) and column panels (of 8) per work chunk. */
+const ROW_TILES: i32 = 4;
+const COL_PANELS: i32 = 8;
+
+/**
+ * c_r[0..8) (+)= Σ_k a_r[k]·b[k][0..8) for r < 4. a_r advances aks bytes per k, b advances bks.
+ * `init` starts from the current c instead of 0.
+ */
+export function kernel4x8(
+  a0: usize,
+  a1: usize,
+  a2: usize,
+  a3: usize,
+  aks: usize,
+  b: usize,
+  bks: usize,
+  kc: i32,
+  c0: usize,
+  c1: usize,
+  c2: usize,
+  c3: usize,
+  init: bool,
+): void {
+  let x00 = f32x4.splat(0);
+  let x01 = x00;
+  let x10 = x00;
+  let x11 = x00;
+  let x20 = x00;
+  let x21 = x00;
+  let x30 = x00;
+  let x31 = x00;
+  if (init) {
+    x00 = v128.load(c0);
+    x01 = v128.load(c0, 16);
+    x10 = v128.load(c1);
+    x11 = v128.load(c1, 16);
+    x20 = v128.load(c2);
+    x21 = v128.load(c2, 16);
+    x30 = v128.load(c3);
+    x31 = v128.load(c3, 16);
+  }
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let s = v128.load32_splat(a0);
+    x00 = f32x4.add(x00, f32x4.mul(s, b0));
+    x01 = f32x4.add(x01, f32x4.mul(s, b1));
+    s = v128.load32_splat(a1);
+    x10 = f32x4.add(x10, f32x4.mul(s, b0));
+    x11 = f32x4.add(x11, f32x4.mul(s, b1));
+    s = v128.load32_splat(a2);
+    x20 = f32x4.add(x20, f32x4.mul(s, b0));
+    x21 = f32x4.add(x21, f32x4.mul(s, b1));
+    s = v128.load32_splat(a3);
+    x30 = f32x4.add(x30, f32x4.mul(s, b0));
+    x31 = f32x4.add(x31, f32x4.mul(s, b1));
+    a0 += aks;
+    a1 += aks;
+    a2 += aks;
+    a3 += aks;
+    b += bks;
+  }
+  v128.store(c0, x00);
+  v128.store(c0, x01, 16);
+  v128.store(c1, x10);
+  v128.store(c1, x11, 16);
+  v128.store(c2, x20);
+  v128.store(c2, x21, 16);
+  v128.store(c3, x30);
+  v128.store(c3, x31, 16);
+}
+
+/**
+ * One output tile of mr ≤ 4 rows and nr ≤ 8 columns at c (row stride crs bytes); A row r at
+ * a + r·ars. Partial tiles run the same kernel on a scratch tile (missing rows repeat row 0), so
+ * each element gets the same arithmetic as in a full tile. b must be readable for 8 columns.
+ */
+export function tile(
+  a: usize,
+  ars: usize,
+  aks: usize,
+  b: usize,
+  bks: usize,
+  kc: i32,
+  c: usize,
+  crs: usize,
+  init: bool,
+  mr: i32,
+  nr: i32,
+): void {
+  if (mr === 4 && nr === 8) {
+    kernel4x8(
+      a,
+      a + ars,
+      a + 2 * ars,
+      a + 3 * ars,
+      aks,
+      b,
+      bks,
+      kc,
+      c,
+      c + crs,
+      c + 2 * crs,
+      c + 3 * crs,
+      init,
+    );
+    return;
+  }
+  const t = threadScratch(); // (4, 8) tile
+  for (let r = 0; r < 4; r++) {
+    for (let j = 0; j < 8; j++) {
+      const v: f32 =
+        init && r < mr && j < nr ? load<f32>(c + <usize>r * crs + ((<usize>j) << 2)) : 0;
+      store<f32>(t + ((<usize>(r * 8 + j)) << 2), v);
+    }
+  }
+  const a1 = mr > 1 ? a + ars : a;
+  const a2 = mr > 2 ? a + 2 * ars : a;
+  const a3 = mr > 3 ? a + 3 * ars : a;
+  kernel4x8(a, a1, a2, a3, aks, b, bks, kc, t, t + 32, t + 64, t + 96, init);
+  for (let r = 0; r < mr; r++) {
+    for (let j = 0; j < nr; j++) {
+      store<f32>(
+        c + <usize>r * crs + ((<usize>j) << 2),
+        load<f32>(t + ((<usize>(r * 8 + j)) << 2)),
+      );
+    }
+  }
+}
+
+/** Packs columns [8p, 8p+8) of b into panel p of dst: (K, 8), zero past N. bT: b is (N,K). */
+function packPanel(dst: usize, b: usize, p: i32, N: i32, K: i32, bT: bool): void {
+  const d = dst + <usize>p * K * 32;
+  const j0 = p * 8;
+  const cols = min(8, N - j0);
+  if (bT) {
+    for (let c = 0; c < 8; c++) {
+      const src = b + <usize>(j0 + c) * K * 4;
+      if (c < cols) {
+        for (let k = 0; k < K; k++)
+          store<f32>(d + ((<usize>(k * 8 + c)) << 2), load<f32>(src + ((<usize>k) << 2)));
+      } else {
+        for (let k = 0; k < K; k++) store<f32>(d + ((<usize>(k * 8 + c)) << 2), 0);
+      }
+    }
+    return;
+  }
+  const rs = <usize>N * 4;
+  let src = b + ((<usize>j0) << 2);
+  for (let k = 0; k < K; k++) {
+    const o = d + ((<usize>k) << 5);
+    if (cols === 8) {
+      v128.store(o, v128.load(src));
+      v128.store(o, v128.load(src, 16), 16);
+    } else {
+      for (let c = 0; c < 8; c++)
+        store<f32>(o + ((<usize>c) << 2), c < cols ? load<f32>(src + ((<usize>c) << 2)) : 0);
+    }
+    src += rs;
+  }
+}
+
+/** Packs rows [4t, 4t+4) of aᵀ, a stored (K,M), into tile t of dst: (K, 4), zero past M. */
+function packTile(dst: usize, a: usize, t: i32, M: i32, K: i32): void {
+  const d = dst + <usize>t * K * 16;
+  const i0 = t * 4;
+  const rows = min(4, M - i0);
+  const rs = <usize>M * 4;
+  let src = a + ((<usize>i0) << 2);
+  for (let k = 0; k < K; k++) {
+    const o = d + ((<usize>k) << 4);
+    if (rows === 4) {
+      v128.store(o, v128.load(src));
+    } else {
+      for (let r = 0; r < 4; r++)
+        store<f32>(o + ((<usize>r) << 2), r < rows ? load<f32>(src + ((<usize>r) << 2)) : 0);
+    }
+    src += rs;
+  }
+}
+
+/** Bytes of packing buffer an op needs: B panels, plus A tiles when A is transposed. */
+export function packBytes(M: i32, N: i32, K: i32, aT: bool): i32 {
+  const b = ((N + 7) >> 3) * 8 * K * 4;
+  return aT ? b + ((M + 3) >> 2) * 4 * K * 4 : b;
+}
+
+/**
+ * Phase 1 of a matmul: packs B (and A when aT) into the shared packing buffer, one panel or
+ * tile per chunk. bT: b is stored (N,K); aT: a is stored (K,M).
+ */
+export function gemmPack(a: usize, b: usize, M: i32, N: i32, K: i32, aT: bool, bT: bool): void {
+  const dst = packBuffer();
+  const panels = (N + 7) >> 3;
+  const tiles = aT ? (M + 3) >> 2 : 0;
+  const adst = dst + <usize>panels * K * 32;
+  for (let c = nextChunk(); c < panels + tiles; c = nextChunk()) {
+    if (c < panels) packPanel(dst, b, c, N, K, bT);
+    else packTile(adst, a, c - panels, M, K);
+  }
+}
+
+/** Work chunks of phase 2 for an (M,N) output. */
+function chunkCols(N: i32): i32 {
+  return (((N + 7) >> 3) + COL_PANELS - 1) / COL_PANELS;
+}
+
+/**
+ * Phase 2: out(M,N) (+)= A·B over the packed panels. A is read in place (a stored (M,K)) or from
+ * the packed tiles (aT). Chunks are (row block, column block) pairs.
+ */
+export function gemmCompute(
+  out: usize,
+  a: usize,
+  M: i32,
+  N: i32,
+  K: i32,
+  aT: bool,
+  accumulate: bool,
+): void {
+  const bp = packBuffer();
+  const panels = (N + 7) >> 3;
+  const ap = bp + <usize>panels * K * 32;
+  const tiles = (M + 3) >> 2;
+  const colChunks = chunkCols(N);
+  const chunks = ((tiles + ROW_TILES - 1) / ROW_TILES) * colChunks;
+  const crs = <usize>N * 4;
+  for (let c = nextChunk(); c < chunks; c = nextChunk()) {
+    const t0 = (c / colChunks) * ROW_TILES;
+    const t1 = min(t0 + ROW_TILES, tiles);
+    const p0 = (c % colChunks) * COL_PANELS;
+    const p1 = min(p0 + COL_PANELS, panels);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0);
+      const init = accumulate || k0 > 0;
+      for (let p = p0; p < p1; p++) {
+        const b = bp + (<usize>p * K + k0) * 32;
+        const nr = min(8, N - p * 8);
+        for (let t = t0; t < t1; t++) {
+          const i = t * 4;
+          const cptr = out + <usize>i * crs + ((<usize>p) << 5);
+          const mr = min(4, M - i);
+          if (aT) tile(ap + (<usize>t * K + k0) * 16, 4, 16, b, 32, kc, cptr, crs, init, mr, nr);
+          else
+            tile(a + (<usize>i * K + k0) * 4, <usize>K * 4, 4, b, 32, kc, cptr, crs, init, mr, nr);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+// Entry of the WebAssembly kernels (build/kernels.wasm): every export the TypeScript adapter
+// (src/engine/kernels/wasm-kernels.ts) and its worker threads call.
+
+export {
+  attentionBackward,
+  attentionCached,
+  attentionForward,
+  attentionScratchBytes,
+} from './attention';
+export { adamw, add, scale, sumSquares } from './elementwise';
+export { gemmCompute, gemmPack, packBytes } from './gemm';
+export {
+  crossEntropyBackward,
+  crossEntropyForward,
+  embeddingBackward,
+  embeddingForward,
+  rmsnormBackwardInput,
+  rmsnormBackwardWeight,
+  rmsnormForward,
+  rope,
+  swigluBackward,
+  swigluForward,
+} from './layers';
+export { CTRL_CHUNK, CTRL_PACK, CTRL_SCRATCH, setThread } from './runtime';

@@ -1,0 +1,452 @@
+// The fast adapter of the compute port: AssemblyScript kernels compiled to WebAssembly SIMD
+// (build/kernels.wasm, from assembly/), run on the main thread and worker threads that share one
+// WebAssembly.Memory. Buffers live in that memory; large ops are split into chunks across all
+// threads, small ones run on the main thread. Results are bitwise independent of the thread count.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { SelfEvolveError } from '../../spec/errors.js';
+import type { Kernels } from './kernels.js';
+import { type WasmGlobal, type WasmInstance, type WasmModule, wasmApi } from './wasm-api.js';
+import { WasmHeap } from './wasm-heap.js';
+import { ThreadPool } from './wasm-threads.js';
+import { CTRL } from './wasm-worker-source.js';
+
+/** Exports callable as ops, in op-index order (shared with the workers). */
+const OPS = [
+  'gemmPack',
+  'gemmCompute',
+  'attentionForward',
+  'attentionBackward',
+  'attentionCached',
+  'rmsnormForward',
+  'rmsnormBackwardInput',
+  'rmsnormBackwardWeight',
+  'rope',
+  'swigluForward',
+  'swigluBackward',
+  'embeddingForward',
+  'embeddingBackward',
+  'crossEntropyForward',
+  'crossEntropyBackward',
+  'add',
+  'scale',
+  'sumSquares',
+  'adamw',
+] as const;
+const OP = Object.fromEntries(OPS.map((name, i) => [name, i])) as Record<
+  (typeof OPS)[number],
+  number
+>;
+
+/** The heap starts after the control page; per-thread scratch pointers live at byte 1024. */
+const HEAP_BASE = 65536;
+const SCRATCH_TABLE_BYTE = 1024;
+const MAX_THREADS = 64;
+/** Below these sizes an op runs on the main thread: waking workers would cost more. */
+const PARALLEL_FLOPS = 1 << 19;
+const PARALLEL_ELEMENTS = 1 << 15;
+
+/** Options of the WebAssembly adapter. */
+export interface WasmKernelsOptions {
+  /** Threads including the main one; default: available cores, at most 8. */
+  readonly threads?: number;
+  /** Upper bound of the WebAssembly memory in MiB (default 2048). */
+  readonly maxMemoryMiB?: number;
+  /** How long idle threads spin before sleeping, in µs (default 100). */
+  readonly spinMicros?: number;
+}
+
+let compiled: WasmModule | undefined;
+
+/** The compiled kernels module, read once from build/kernels.wasm (built by `npm run build`). */
+export function kernelsModule(): WasmModule {
+  if (!compiled) {
+    const url = new URL('../../../build/kernels.wasm', import.meta.url);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(url);
+    } catch (cause) {
+      throw new SelfEvolveError('kernels_missing', `cannot read ${url.pathname}`, {
+        cause,
+        hint: 'run `npm run build` to compile the WebAssembly kernels',
+      });
+    }
+    compiled = new wasmApi.Module(bytes);
+  }
+  return compiled;
+}
+
+/** Kernels on WebAssembly SIMD and worker threads. Create with `WasmKernels.create()`. */
+export class WasmKernels implements Kernels {
+  readonly name = 'wasm-simd';
+  readonly threads: number;
+  private readonly heap: WasmHeap;
+  private readonly pool: ThreadPool;
+  private readonly exports: Record<string, (...args: number[]) => number>;
+  private packOffset = 0;
+  private packBytes = 0;
+  private scratchBytes = 0;
+  private readonly scratchOffsets: number[] = [];
+
+  private constructor(heap: WasmHeap, pool: ThreadPool, instance: WasmInstance) {
+    this.heap = heap;
+    this.pool = pool;
+    this.threads = pool.threads;
+    this.exports = instance.exports as Record<string, (...args: number[]) => number>;
+    this.ensureScratch(4096);
+  }
+
+  /** Compiles (once), instantiates and starts the worker threads. */
+  static async create(options: WasmKernelsOptions = {}): Promise<WasmKernels> {
+    const threads = Math.max(
+      1,
+      Math.min(MAX_THREADS, options.threads ?? Math.min(8, availableParallelism())),
+    );
+    const module = kernelsModule();
+    const maximum = Math.ceil(((options.maxMemoryMiB ?? 2048) * 2 ** 20) / 65536);
+    const memory = new wasmApi.Memory({ initial: 32, maximum, shared: true });
+    const instance = new wasmApi.Instance(module, { env: { memory } });
+    const exports = instance.exports as Record<string, unknown>;
+    const chunk = (exports.CTRL_CHUNK as WasmGlobal).value;
+    const pack = (exports.CTRL_PACK as WasmGlobal).value;
+    const scratch = (exports.CTRL_SCRATCH as WasmGlobal).value;
+    if (chunk !== 4 * CTRL.CHUNK || pack !== 4 * CTRL.PACK || scratch !== SCRATCH_TABLE_BYTE) {
+      throw new SelfEvolveError('kernels', 'build/kernels.wasm does not match this adapter', {
+        hint: 'run `npm run build`',
+      });
+    }
+    const pool = await ThreadPool.start({
+      module,
+      memory,
+      instance,
+      names: OPS,
+      threads,
+      spinMicros: options.spinMicros,
+    });
+    return new WasmKernels(new WasmHeap(memory, HEAP_BASE), pool, instance);
+  }
+
+  /** Bytes of WebAssembly memory mapped, and in use by live buffers. */
+  memoryStats(): { mappedBytes: number; usedBytes: number } {
+    return { mappedBytes: this.heap.memoryBytes, usedBytes: this.heap.usedBytes };
+  }
+
+  alloc(length: number): Float32Array {
+    return this.heap.f32(this.heap.allocBytes(length * 4), length);
+  }
+
+  allocInt(length: number): Int32Array {
+    return this.heap.i32(this.heap.allocBytes(length * 4), length);
+  }
+
+  free(buffer: Float32Array | Int32Array): void {
+    this.ptr(buffer);
+    this.heap.freeBytes(buffer.byteOffset);
+  }
+
+  async dispose(): Promise<void> {
+    await this.pool.dispose();
+  }
+
+  matmulNT(
+    out: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    M: number,
+    N: number,
+    K: number,
+    accumulate: boolean,
+  ): void {
+    this.gemm(out, a, b, M, N, K, false, true, accumulate);
+  }
+
+  matmulNN(
+    out: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    M: number,
+    N: number,
+    K: number,
+    accumulate: boolean,
+  ): void {
+    this.gemm(out, a, b, M, N, K, false, false, accumulate);
+  }
+
+  matmulTN(
+    out: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    M: number,
+    N: number,
+    K: number,
+    accumulate: boolean,
+  ): void {
+    this.gemm(out, a, b, M, N, K, true, false, accumulate);
+  }
+
+  add(out: Float32Array, a: Float32Array, b: Float32Array, n: number): void {
+    this.run(OP.add, [this.ptr(out), this.ptr(a), this.ptr(b), n], n >= 4 * PARALLEL_ELEMENTS);
+  }
+
+  scale(x: Float32Array, n: number, s: number): void {
+    this.run(OP.scale, [this.ptr(x), n, s], n >= 4 * PARALLEL_ELEMENTS);
+  }
+
+  sumSquares(x: Float32Array, n: number): number {
+    return this.run(OP.sumSquares, [this.ptr(x), n], false);
+  }
+
+  embeddingForward(
+    out: Float32Array,
+    tokens: Int32Array,
+    table: Float32Array,
+    rows: number,
+    C: number,
+  ): void {
+    const args = [this.ptr(out), this.ptr(tokens), this.ptr(table), rows, C];
+    this.run(OP.embeddingForward, args, rows * C >= 4 * PARALLEL_ELEMENTS);
+  }
+
+  embeddingBackward(
+    dtable: Float32Array,
+    dout: Float32Array,
+    tokens: Int32Array,
+    rows: number,
+    C: number,
+  ): void {
+    const args = [this.ptr(dtable), this.ptr(dout), this.ptr(tokens), rows, C];
+    this.run(OP.embeddingBackward, args, rows * C >= PARALLEL_ELEMENTS && C > 16);
+  }
+
+  rmsnormForward(
+    out: Float32Array,
+    rstd: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    rows: number,
+    C: number,
+    eps: number,
+  ): void {
+    const args = [this.ptr(out), this.ptr(rstd), this.ptr(x), this.ptr(weight), rows, C, eps];
+    this.run(OP.rmsnormForward, args, rows * C >= PARALLEL_ELEMENTS);
+  }
+
+  rmsnormBackward(
+    dx: Float32Array,
+    dweight: Float32Array,
+    dout: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    rstd: Float32Array,
+    rows: number,
+    C: number,
+  ): void {
+    const [pdout, px, prstd] = [this.ptr(dout), this.ptr(x), this.ptr(rstd)];
+    const parallel = rows * C >= PARALLEL_ELEMENTS;
+    const input = [this.ptr(dx), pdout, px, this.ptr(weight), prstd, rows, C];
+    this.run(OP.rmsnormBackwardInput, input, parallel);
+    const wargs = [this.ptr(dweight), pdout, px, prstd, rows, C];
+    this.run(OP.rmsnormBackwardWeight, wargs, parallel && C > 16);
+  }
+
+  rope(
+    x: Float32Array,
+    rows: number,
+    stride: number,
+    H: number,
+    Dh: number,
+    positions: Int32Array,
+    cos: Float32Array,
+    sin: Float32Array,
+    inverse: boolean,
+  ): void {
+    const p = [this.ptr(x), rows, stride, H, Dh, this.ptr(positions), this.ptr(cos), this.ptr(sin)];
+    this.run(OP.rope, [...p, inverse ? 1 : 0], rows * H * Dh >= PARALLEL_ELEMENTS);
+  }
+
+  attentionForward(
+    out: Float32Array,
+    probs: Float32Array,
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    B: number,
+    T: number,
+    H: number,
+    Dh: number,
+    stride: number,
+  ): void {
+    const p = [this.ptr(out), this.ptr(probs), this.ptr(q), this.ptr(k), this.ptr(v)];
+    const parallel = B * H > 1 && B * H * T * T * Dh >= PARALLEL_FLOPS;
+    this.run(OP.attentionForward, [...p, B, T, H, Dh, stride], parallel);
+  }
+
+  attentionBackward(
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    dout: Float32Array,
+    probs: Float32Array,
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    B: number,
+    T: number,
+    H: number,
+    Dh: number,
+    stride: number,
+    _scratch: Float32Array,
+  ): void {
+    // Each thread keeps its (T,T) dS in its own scratch, which stays in cache; `_scratch` unused.
+    this.ensureScratch(this.exports.attentionScratchBytes(T));
+    const grads = [this.ptr(dq), this.ptr(dk), this.ptr(dv), this.ptr(dout), this.ptr(probs)];
+    const inputs = [this.ptr(q), this.ptr(k), this.ptr(v)];
+    const parallel = B * H > 1 && B * H * T * T * Dh >= PARALLEL_FLOPS;
+    this.run(OP.attentionBackward, [...grads, ...inputs, B, T, H, Dh, stride], parallel);
+  }
+
+  attentionCached(
+    out: Float32Array,
+    q: Float32Array,
+    qStride: number,
+    kCache: Float32Array,
+    vCache: Float32Array,
+    slots: Int32Array,
+    positions: Int32Array,
+    rows: number,
+    H: number,
+    Dh: number,
+    maxT: number,
+    scratch: Float32Array,
+  ): void {
+    const p = [this.ptr(out), this.ptr(q), qStride, this.ptr(kCache), this.ptr(vCache)];
+    const rest = [this.ptr(slots), this.ptr(positions), rows, H, Dh, maxT, this.ptr(scratch)];
+    this.run(OP.attentionCached, [...p, ...rest], rows >= 8);
+  }
+
+  swigluForward(out: Float32Array, a: Float32Array, b: Float32Array, n: number): void {
+    this.run(
+      OP.swigluForward,
+      [this.ptr(out), this.ptr(a), this.ptr(b), n],
+      n >= PARALLEL_ELEMENTS,
+    );
+  }
+
+  swigluBackward(
+    da: Float32Array,
+    db: Float32Array,
+    dout: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    n: number,
+  ): void {
+    const p = [this.ptr(da), this.ptr(db), this.ptr(dout), this.ptr(a), this.ptr(b)];
+    this.run(OP.swigluBackward, [...p, n], n >= PARALLEL_ELEMENTS);
+  }
+
+  crossEntropyForward(
+    losses: Float32Array,
+    probs: Float32Array,
+    logits: Float32Array,
+    targets: Int32Array,
+    rows: number,
+    V: number,
+  ): void {
+    const p = [this.ptr(losses), this.ptr(probs), this.ptr(logits), this.ptr(targets)];
+    this.run(OP.crossEntropyForward, [...p, rows, V], rows * V >= PARALLEL_ELEMENTS);
+  }
+
+  crossEntropyBackward(
+    dlogits: Float32Array,
+    probs: Float32Array,
+    targets: Int32Array,
+    weights: Float32Array,
+    rows: number,
+    V: number,
+  ): void {
+    const p = [this.ptr(dlogits), this.ptr(probs), this.ptr(targets), this.ptr(weights)];
+    this.run(OP.crossEntropyBackward, [...p, rows, V], rows * V >= PARALLEL_ELEMENTS);
+  }
+
+  adamw(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    step: number,
+  ): void {
+    const p = [this.ptr(param), this.ptr(grad), this.ptr(m), this.ptr(v), n];
+    const corrections = [1 / (1 - beta1 ** step), 1 / (1 - beta2 ** step)];
+    const args = [...p, lr, beta1, beta2, eps, weightDecay, ...corrections];
+    this.run(OP.adamw, args, n >= PARALLEL_ELEMENTS);
+  }
+
+  /** out(M,N) (+)= op(a)·op(b): pack B (and Aᵀ) in parallel, then compute in parallel. */
+  private gemm(
+    out: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    M: number,
+    N: number,
+    K: number,
+    aT: boolean,
+    bT: boolean,
+    accumulate: boolean,
+  ): void {
+    const [po, pa, pb] = [this.ptr(out), this.ptr(a), this.ptr(b)];
+    if (M === 0 || N === 0) return;
+    if (K === 0) {
+      if (!accumulate) out.fill(0, 0, M * N);
+      return;
+    }
+    const bBytes = Math.ceil(N / 8) * 8 * K * 4;
+    this.ensurePack(aT ? bBytes + Math.ceil(M / 4) * 16 * K : bBytes);
+    const parallel = 2 * M * N * K >= PARALLEL_FLOPS;
+    const packParallel = parallel && (aT ? M + N : N) * K >= 4 * PARALLEL_ELEMENTS;
+    this.run(OP.gemmPack, [pa, pb, M, N, K, aT ? 1 : 0, bT ? 1 : 0], packParallel);
+    this.run(OP.gemmCompute, [po, pa, M, N, K, aT ? 1 : 0, accumulate ? 1 : 0], parallel);
+  }
+
+  private run(op: number, args: number[], parallel: boolean): number {
+    return this.pool.run(op, args, parallel);
+  }
+
+  /** The wasm address of a buffer from this heap (a view's byte offset). */
+  private ptr(view: Float32Array | Int32Array): number {
+    if (!this.heap.owns(view)) {
+      throw new SelfEvolveError(
+        'kernels_buffer',
+        'a buffer passed to the wasm-simd kernels was not allocated by them',
+        { hint: 'allocate every buffer with kernels.alloc/allocInt of the same instance' },
+      );
+    }
+    return view.byteOffset;
+  }
+
+  private ensurePack(bytes: number): void {
+    if (bytes <= this.packBytes) return;
+    if (this.packBytes > 0) this.heap.freeBytes(this.packOffset);
+    this.packBytes = Math.max(bytes, 2 * this.packBytes);
+    this.packOffset = this.heap.allocBytes(this.packBytes);
+    this.pool.setControl(CTRL.PACK, this.packOffset);
+  }
+
+  /** Gives every thread its own scratch area of at least `bytes` (separate cache lines). */
+  private ensureScratch(bytes: number): void {
+    if (bytes <= this.scratchBytes) return;
+    for (const offset of this.scratchOffsets) this.heap.freeBytes(offset);
+    this.scratchOffsets.length = 0;
+    this.scratchBytes = bytes;
+    for (let t = 0; t < this.threads; t++) {
+      const offset = this.heap.allocBytes(bytes);
+      this.scratchOffsets.push(offset);
+      this.pool.setControl(SCRATCH_TABLE_BYTE / 4 + t, offset);
+    }
+  }
+}
