@@ -6,16 +6,22 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { FixedLatencyBenchmarkModel } from '../providers/fixed-latency-benchmark-model.js';
+import type { FixedLatencyBenchmarkModel } from '../providers/fixed-latency-benchmark-model.js';
 import { GuardedLanguageModel } from '../providers/guarded-language-model.js';
 import { createOpenAICompatibleModel } from '../providers/openai-compatible.js';
 import type { SeededPrompt } from '../self/refine-loop.js';
 import { evolveSamples } from '../self/self-evolution.js';
+import { fixedLatencyBenchmark } from '../server/served-models.js';
 import { startServer } from '../server/start-server.js';
 import { InvalidInputError } from '../spec/errors.js';
 import { BenchmarkTask } from './benchmark-task.js';
 
 export interface PipelineBenchmarkOptions {
+  /**
+   * A running `serve --fixed-latency-benchmark <ms>` (e.g. `http://127.0.0.1:8000/v1`); when
+   * absent, one is started in this process. `latencyMs` must match the server's.
+   */
+  readonly baseURL?: string;
   /** JSONL with a `prompt` field per line; when absent, `prompts` synthetic lines are written. */
   readonly file?: string;
   readonly prompts?: number;
@@ -31,6 +37,8 @@ export interface PipelineBenchmarkOptions {
 /** The JSON that `bench pipeline --json` prints. */
 export interface PipelineBenchmarkResult {
   readonly model: string;
+  /** `in-process`, or the base URL of the server used. */
+  readonly server: string;
   readonly prompts: number;
   readonly calls: number;
   readonly kept: number;
@@ -42,8 +50,8 @@ export interface PipelineBenchmarkResult {
   /** concurrency / latency: what a perfect client would reach. */
   readonly ideal_calls_per_second: number;
   readonly efficiency: number;
-  /** Most requests the served model saw at once. */
-  readonly peak_in_flight: number;
+  /** Most requests the served model saw at once (in-process server only). */
+  readonly peak_in_flight: number | null;
   readonly peak_rss_mb: number;
 }
 
@@ -100,14 +108,15 @@ export async function runPipelineBenchmark(
   const latencyMs = options.latencyMs ?? 200;
   const concurrency = options.concurrency ?? 64;
   const dir = mkdtempSync(join(tmpdir(), 'bench-pipeline-'));
-  const served = new FixedLatencyBenchmarkModel(latencyMs);
-  const server = await startServer({ port: 0, models: [{ name: served.id, model: served }] });
+  const served = fixedLatencyBenchmark(latencyMs);
+  const server = options.baseURL ? undefined : await startServer({ port: 0, models: [served] });
+  const baseURL = options.baseURL ?? server?.baseURL ?? '';
   try {
     const file = options.file ?? syntheticPrompts(dir, options.prompts ?? 5000);
     const model = new GuardedLanguageModel(
       createOpenAICompatibleModel({
-        baseURL: server.baseURL,
-        model: served.id,
+        baseURL,
+        model: served.name,
         nativeEpisodes: true,
       }),
       { concurrency },
@@ -147,7 +156,8 @@ export async function runPipelineBenchmark(
     const usage = model.ledger.usage();
     const ideal = concurrency / (latencyMs / 1000);
     return {
-      model: served.id,
+      model: served.name,
+      server: server ? 'in-process' : baseURL,
       prompts,
       calls: usage.calls,
       kept,
@@ -158,11 +168,11 @@ export async function runPipelineBenchmark(
       calls_per_second: round(usage.calls / seconds),
       ideal_calls_per_second: round(ideal),
       efficiency: round(usage.calls / seconds / ideal),
-      peak_in_flight: served.peakInFlight,
+      peak_in_flight: server ? (served.model as FixedLatencyBenchmarkModel).peakInFlight : null,
       peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
     };
   } finally {
-    await server.close();
+    await server?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,6 +8,7 @@ import { callWithRetries } from '../providers/call-with-retries.js';
 import type { ChatMessage } from '../providers/chat-template.js';
 import { FixedLatencyBenchmarkModel } from '../providers/fixed-latency-benchmark-model.js';
 import { GuardedLanguageModel } from '../providers/guarded-language-model.js';
+import { TeacherLanguageModel } from '../providers/model-teacher.js';
 import {
   createOpenAICompatibleModel,
   type OpenAICompatibleOptions,
@@ -15,7 +16,7 @@ import {
 import { DEFAULT_RETRY_POLICY } from '../providers/retry-policy.js';
 import { InvalidInputError } from '../spec/errors.js';
 import type { SamplingOptions } from '../spec/language-model.js';
-import type { Task } from '../spec/task.js';
+import type { Task, Teacher } from '../spec/task.js';
 import type { ServedModel } from './server-app.js';
 
 /** Loads an embedded checkpoint directory as a served model, batching concurrent requests. */
@@ -95,4 +96,9 @@ export function upstreamModel(
 export function fixedLatencyBenchmark(latencyMs: number): ServedModel {
   const model = new FixedLatencyBenchmarkModel(latencyMs);
   return { name: 'fixed-latency-benchmark', model, ownedBy: 'benchmark' };
+}
+
+/** A task's programmatic teacher (e.g. the equations checker) served as a model named by its id. */
+export function programmaticTeacher(teacher: Teacher): ServedModel {
+  return { name: teacher.id, model: new TeacherLanguageModel(teacher), ownedBy: 'teacher' };
 }
