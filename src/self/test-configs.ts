@@ -1,0 +1,29 @@
+// Tiny configs for the pipeline's tests (real engine, seconds per run): a 1-layer 32-wide model
+// trained just long enough to write the section formats, so verdicts and refinements appear.
+import type { SelfConfigInput } from './config.js';
+import { EQUATIONS_ALPHABET } from './presets.js';
+
+/** A whole SELF run in a few seconds on 2 cores. */
+export const TINY_CONFIG: SelfConfigInput = {
+  seed: 3,
+  model: {
+    kind: 'embedded',
+    id: 'new',
+    meta: {
+      config: { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, contextLength: 256 },
+      alphabet: EQUATIONS_ALPHABET,
+    },
+  },
+  task: { name: 'equations', params: { solution: [0, 9], constant: [1, 9] } },
+  data: { train: 400, test: 32 },
+  base: { train: { steps: 60, batchSize: 32, learningRate: 1e-2 } },
+  meta: { prompts: 96, train: { steps: 60, batchSize: 32, learningRate: 1e-2 } },
+  evolve: {
+    rounds: 1,
+    prompts: 48,
+    refine: 1,
+    train: { steps: 10, batchSize: 16, learningRate: 3e-3 },
+  },
+  eval: { refine: 1 },
+  generation: { chunk: 16, maxTokens: { response: 40, feedback: 64, refinement: 40 } },
+};
