@@ -48,6 +48,7 @@ describe('embedded Trainer, ModelLoader and LanguageModel', () => {
   const progress: TrainProgress[] = [];
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'embedded-'));
+    // The default compute adapter (`auto`: WebAssembly when it starts here), as the pipeline uses it.
     trainer = new EmbeddedTrainer({ outputDir: dir });
     ref = await trainer.train(
       { base: BASE, examples: EXAMPLES, name: 'meta', seed: 5, hyperparameters: HYPER },
@@ -57,6 +58,7 @@ describe('embedded Trainer, ModelLoader and LanguageModel', () => {
   });
   afterAll(async () => {
     await model?.close?.();
+    await trainer?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -98,9 +100,8 @@ describe('embedded Trainer, ModelLoader and LanguageModel', () => {
     await expect(model.complete([ask('x=1+1', '3'), long])).rejects.toBeInstanceOf(
       ContextLengthError,
     );
-    const lenient = await new EmbeddedTrainer({ outputDir: dir, onContextOverflow: 'error' }).load(
-      ref,
-    );
+    const options = { outputDir: dir, onContextOverflow: 'error', kernels: 'js' } as const;
+    const lenient = await new EmbeddedTrainer(options).load(ref);
     const [ok, failed] = await lenient.complete([ask('x=1+1', '3'), long]);
     expect(ok.texts).toEqual(['wrong']);
     expect(failed).toMatchObject({ texts: [''], finishReasons: ['error'] });

@@ -14,6 +14,7 @@ import type {
 } from '../spec/trainer.js';
 import { EmbeddedLanguageModel } from './embedded-language-model.js';
 import { Engine, type ModelShape } from './engine.js';
+import { createKernels, type KernelsChoice } from './kernels/create-kernels.js';
 import type { Kernels } from './kernels/kernels.js';
 import { Tokenizer } from './tokenizer.js';
 import type { TrainSettings } from './train.js';
@@ -37,8 +38,11 @@ export interface NewModelMeta {
 export interface EmbeddedTrainerOptions {
   /** Trained models are saved as `<outputDir>/<request.name>`. */
   readonly outputDir: string;
-  /** Compute adapter shared by every model this trainer makes (default: plain TypeScript). */
-  readonly kernels?: Kernels;
+  /**
+   * Compute adapter shared by every model this trainer makes: an instance (the caller disposes
+   * it), or a choice created on first use and disposed by close() (default `auto`).
+   */
+  readonly kernels?: Kernels | KernelsChoice;
   /** Replace an existing `<outputDir>/<name>` (default false: that is an error). */
   readonly overwrite?: boolean;
   /** Passed to the loaded models: what a prompt longer than the context does (default `throw`). */
@@ -62,7 +66,17 @@ const SETTING_NAMES = [
 export class EmbeddedTrainer implements Trainer, ModelLoader {
   readonly id = 'embedded';
 
+  private kernels: Promise<Kernels> | undefined;
+  private ownsKernels = false;
+
   constructor(private readonly options: EmbeddedTrainerOptions) {}
+
+  /** Disposes the kernels this trainer created; models it loaded must be closed first. */
+  async close(): Promise<void> {
+    const kernels = this.kernels;
+    this.kernels = undefined;
+    if (kernels && this.ownsKernels) await (await kernels).dispose();
+  }
 
   async train(request: TrainRequest, options: TrainOptions = {}): Promise<ModelRef> {
     const settings = toSettings(request.hyperparameters ?? {}, request.seed);
@@ -110,14 +124,24 @@ export class EmbeddedTrainer implements Trainer, ModelLoader {
         field: 'model.kind',
       });
     }
-    if (ref.id !== NEW_MODEL_ID) return Engine.load(ref.id, { kernels: this.options.kernels });
+    const kernels = await this.compute();
+    if (ref.id !== NEW_MODEL_ID) return Engine.load(ref.id, { kernels });
     const meta = (ref.meta ?? {}) as NewModelMeta;
     return Engine.create({
       config: meta.config,
       tokenizer: newTokenizer(meta, examples),
       seed: meta.seed ?? seed,
-      kernels: this.options.kernels,
+      kernels,
     });
+  }
+
+  private compute(): Promise<Kernels> {
+    if (!this.kernels) {
+      const chosen = this.options.kernels ?? 'auto';
+      this.ownsKernels = typeof chosen === 'string';
+      this.kernels = typeof chosen === 'string' ? createKernels(chosen) : Promise.resolve(chosen);
+    }
+    return this.kernels;
   }
 }
 

@@ -29,7 +29,8 @@ export {
 } from './engine.js';
 export { encodeExample, encodePrompt } from './episode.js';
 export type { GeneratedSample, GenerateRequest, GenerateRunOptions } from './generate.js';
+export { createKernels, type KernelsChoice } from './kernels/create-kernels.js';
 export { JsKernels } from './kernels/js-kernels.js';
 export type { Kernels } from './kernels/kernels.js';
-export { SPECIAL_TOKENS, Tokenizer, type TokenizerKind } from './tokenizer.js';
+export { END, PAD, SPECIAL_TOKENS, Tokenizer, type TokenizerKind, UNK } from './tokenizer.js';
 export type { StepProgress, TrainResult, TrainRunOptions, TrainSettings } from './train.js';
