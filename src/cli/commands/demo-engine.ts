@@ -32,7 +32,8 @@ Examples:
   self-evolve demo engine --kernels js --steps 300 --out models/reverse
   self-evolve sample models/reverse abcde`,
     )
-    .action(async (opts: DemoOptions) => {
+    .action(async (local: DemoOptions, self: Command) => {
+      const opts = withParentOptions(local, self);
       const steps = parseInteger(opts.steps, '--steps', 1);
       const seed = parseInteger(opts.seed, '--seed');
       const kernels = await openKernels(opts);
@@ -69,4 +70,21 @@ Examples:
         await kernels.dispose();
       }
     });
+}
+
+/**
+ * Under `demo`, commander gives options the parent also defines (--seed, --json, --force) to the
+ * parent; take those the user typed from there.
+ */
+function withParentOptions(local: DemoOptions, self: Command): DemoOptions {
+  const parent = self.parent;
+  if (!parent) return local;
+  const typed: Record<string, unknown> = {};
+  for (const option of parent.options) {
+    const key = option.attributeName();
+    if (key in local || ['seed', 'json', 'force'].includes(key)) {
+      if (parent.getOptionValueSource(key) === 'cli') typed[key] = parent.getOptionValue(key);
+    }
+  }
+  return { ...local, ...typed };
 }

@@ -93,6 +93,25 @@ describe('engine CLI: train, sample, bench engine', () => {
     expect(line.config).toMatchObject({ dModel: 16, dFF: 48, batchSize: 2 });
   });
 
+  it('demo engine --json trains, tests on held-out words and prints one JSON object', async () => {
+    const r = await cli(
+      'demo',
+      'engine',
+      '--json',
+      '--steps',
+      '5',
+      '--seed',
+      '2',
+      '--kernels',
+      'js',
+    );
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.out);
+    expect(result).toMatchObject({ steps: 5, tested: 200, kernels: 'js' });
+    expect(result.examples).toHaveLength(6);
+    expect(r.err).toBe('');
+  });
+
   it('bad input exits 2 with a one-line error and writes nothing', async () => {
     const out = join(dir, 'never');
     const bad = join(dir, 'bad.jsonl');
