@@ -73,6 +73,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./commands/bench.js'),
   },
   {
+    name: 'meta',
+    summary: 'teacher-built meta-skill data for external models (meta build)',
+    load: () => import('./commands/meta.js'),
+  },
+  {
     name: 'score',
     summary: 'score GSM8K/SVAMP completions (strict and flexible accuracy)',
     load: () => import('./commands/score.js'),

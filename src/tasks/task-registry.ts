@@ -1,5 +1,6 @@
 // The tasks self-evolve knows by name, each with its teacher when it has a programmatic one.
 // Other areas add entries here (e.g. a benchmark task with a model teacher).
+import { BenchmarkTask } from '../benchmarks/benchmark-task.js';
 import { InvalidInputError } from '../spec/errors.js';
 import type { Task, Teacher } from '../spec/task.js';
 import { DEFAULT_EQUATION_PARAMS, type EquationParams } from './equations/equation.js';
@@ -14,6 +15,8 @@ export interface TaskEntry {
 type Factory = (params: Readonly<Record<string, unknown>>) => TaskEntry;
 
 const factories = new Map<string, Factory>([
+  ['gsm8k', () => ({ task: new BenchmarkTask('gsm8k') })],
+  ['svamp', () => ({ task: new BenchmarkTask('svamp') })],
   [
     'equations',
     (params) => ({

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureCli } from '../capture-cli.js';
 
 const gsm8k = fileURLToPath(
   new URL('../../../../shared/datasets/gsm8k/test.jsonl', import.meta.url),
@@ -12,24 +12,7 @@ const gsm8k = fileURLToPath(
 const tmp = mkdtempSync(join(tmpdir(), 'score-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = captureCli;
 
 describe('self-evolve score', () => {
   it('prints strict and flexible accuracy as one JSON object', async () => {

@@ -6,6 +6,7 @@ import {
   checkpointResolver,
   embeddedCheckpoint,
   fixedLatencyBenchmark,
+  programmaticTeacher,
   upstreamModel,
 } from '../../server/served-models.js';
 import type { ServedModel } from '../../server/server-app.js';
@@ -23,6 +24,7 @@ interface Opts {
   upstreamKeyEnv?: string;
   name?: string;
   fixedLatencyBenchmark?: string;
+  teacher?: string;
   task?: string;
   host: string;
   port: string;
@@ -59,6 +61,15 @@ async function staticModels(opts: Opts, task?: Task): Promise<ServedModel[]> {
       apiKeyEnv: opts.upstreamKeyEnv,
     };
     models.push(upstreamModel(opts.name ?? opts.upstreamModel, options, {}, task));
+  }
+  if (opts.teacher) {
+    const { teacher } = createTask(opts.teacher);
+    if (!teacher) {
+      throw new InvalidInputError(`task "${opts.teacher}" has no programmatic teacher`, {
+        field: '--teacher',
+      });
+    }
+    models.push(programmaticTeacher(teacher));
   }
   if (opts.fixedLatencyBenchmark !== undefined) {
     models.push(
@@ -158,7 +169,7 @@ export function command(): Command {
         'SIGINT/SIGTERM stop accepting connections and let requests in flight finish.\n\n' +
         'Examples:\n' +
         '  self-evolve serve --model runs/demo/round-3 --port 8000\n' +
-        '  self-evolve serve --checkpoints runs --task equations\n' +
+        '  self-evolve serve --checkpoints runs --task equations --teacher equations\n' +
         '  OPENAI_API_KEY=... self-evolve serve --upstream https://api.openai.com/v1 \\\n' +
         '      --upstream-model gpt-4o-mini --upstream-key-env OPENAI_API_KEY\n' +
         '  SERVE_KEY=secret self-evolve serve --model runs/demo/meta --api-key-env SERVE_KEY\n' +
