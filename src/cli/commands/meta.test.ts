@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedLanguageModel } from '../../providers/scripted-language-model.js';
 import { type RunningServer, startServer } from '../../server/start-server.js';
-import { captureCli } from '../capture-cli.js';
+import { runCli } from '../cli-harness.js';
 
 const student = new ScriptedLanguageModel(() => 'I think it is 5.\n#### 5');
 // A teacher that always finds fault and "fixes" every answer to 7.
@@ -74,7 +74,7 @@ describe('self-evolve meta build', () => {
   ];
 
   it('writes teacher tuples, dropping those whose refinement misses the reference', async () => {
-    const { code, out, err } = await captureCli(args());
+    const { code, out, err } = await runCli(args());
     expect(err).toBe('');
     expect(code).toBe(0);
     const summary = JSON.parse(out);
@@ -99,11 +99,11 @@ describe('self-evolve meta build', () => {
   });
 
   it('never overwrites without --force, and pays nothing twice when run again', async () => {
-    const refused = await captureCli(args());
+    const refused = await runCli(args());
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('already exists');
     const calls = student.requests.length + teacher.requests.length;
-    const again = await captureCli([...args(), '--force']);
+    const again = await runCli([...args(), '--force']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.out).usage.teacher).toMatchObject({ calls: 0, cachedCalls: 6 });
     expect(student.requests.length + teacher.requests.length).toBe(calls);
@@ -115,7 +115,7 @@ describe('self-evolve meta build', () => {
       bad,
       '{\n  "models": {\n    "teacher": {\n      "kind": "openai-compatible",\n      "baseURL": "http://127.0.0.1:1/v1",\n      "model": "m",\n      "apiKey": "sk-123"\n    }\n  }\n}\n',
     );
-    const { code, err } = await captureCli([
+    const { code, err } = await runCli([
       'meta',
       'build',
       '--config',

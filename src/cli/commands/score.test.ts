@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { captureCli } from '../capture-cli.js';
+import { runCli } from '../cli-harness.js';
 
 const gsm8k = fileURLToPath(
   new URL('../../../../shared/datasets/gsm8k/test.jsonl', import.meta.url),
@@ -12,7 +12,7 @@ const gsm8k = fileURLToPath(
 const tmp = mkdtempSync(join(tmpdir(), 'score-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const cli = captureCli;
+const cli = runCli;
 
 describe('self-evolve score', () => {
   it('prints strict and flexible accuracy as one JSON object', async () => {
