@@ -69,7 +69,12 @@ export class EmbeddedLanguageModel implements LanguageModel {
           stopTokens: SECTION_STOPS,
         };
       }),
-      { signal: options.signal, onRequestDone: options.onProgress },
+      {
+        signal: options.signal,
+        // Requests that did not fit are already done (as errors).
+        onRequestDone: (done) =>
+          options.onProgress?.(done + requests.length - index.length, requests.length),
+      },
     );
     const completions: Completion[] = requests.map((r, i) => ({
       texts: Array.from({ length: r.n ?? 1 }, () => ''),
