@@ -3,16 +3,12 @@
 // as JSONL, filtered by the reference answer where one exists. Paid calls are cached beside --out.
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { loadModelsConfig, requireModel } from '../../config/models.js';
-import { EmbeddedTrainer } from '../../engine/index.js';
 import { assertAbsent, writeFileAtomic } from '../../export/atomic-write.js';
-import { createConfiguredModel } from '../../providers/configured-model.js';
 import { ModelTeacher } from '../../providers/model-teacher.js';
-import { ResponseCache } from '../../providers/response-cache.js';
 import { buildTeacherMetaSkills } from '../../providers/teacher-meta-skills.js';
-import { UsageLedger } from '../../providers/usage-ledger.js';
 import { readProblems } from '../../self/problems-file.js';
 import { createTask } from '../../tasks/task-registry.js';
+import { openConfiguredModels } from '../configured-models.js';
 import { intOption } from '../options.js';
 import { ProgressBar } from '../progress.js';
 
@@ -34,32 +30,15 @@ interface Opts {
 async function build(opts: Opts): Promise<void> {
   const out = resolve(opts.out);
   if (!opts.force) assertAbsent(out);
-  const config = loadModelsConfig(opts.config);
   const { task } = createTask(opts.task);
   const problems = readProblems(opts.data);
-  const cache = new ResponseCache(`${out}.cache.sqlite`);
-  const totals = cache.totals();
-  const ledger = new UsageLedger(config.budget, {
-    tokens: totals.inputTokens + totals.outputTokens,
-    costUsd: totals.costUsd,
-  });
-  const context = {
-    ledger,
-    cache,
-    source: opts.config,
-    loader: new EmbeddedTrainer({ outputDir: '.' }),
-  };
-  const student = await createConfiguredModel(requireModel(config, opts.student, '--student'), {
-    ...context,
-    stage: 'student',
-  });
-  const teacherModel = await createConfiguredModel(
-    requireModel(config, opts.teacher, '--teacher'),
-    {
-      ...context,
-      stage: 'teacher',
-    },
+  const opened = await openConfiguredModels(
+    opts.config,
+    { student: opts.student, teacher: opts.teacher },
+    { cacheFile: `${out}.cache.sqlite` },
   );
+  const { student, teacher: teacherModel } = opened.models;
+  const ledger = opened.ledger;
   const bar = new ProgressBar({ label: 'meta build', total: problems.length, enabled: !opts.json });
   try {
     const samples = await buildTeacherMetaSkills(
@@ -105,9 +84,7 @@ async function build(opts: Opts): Promise<void> {
       );
     }
   } finally {
-    await student.close?.();
-    await teacherModel.close?.();
-    cache.close();
+    await opened.close();
   }
 }
 
