@@ -2,16 +2,19 @@
 // add a benchmark with one `.addCommand(...)` line.
 import { Command } from 'commander';
 import { engineBenchCommand } from './bench-engine.js';
+import { pipelineBenchCommand } from './bench-pipeline.js';
 
 export function command(): Command {
   return new Command('bench')
     .description('Measure speed (each subcommand prints one JSON line with --json)')
     .addCommand(engineBenchCommand())
+    .addCommand(pipelineBenchCommand())
     .addHelpText(
       'after',
       `
 Examples:
   self-evolve bench engine --json
-  self-evolve bench engine --kernels js --tfjs /tmp/tfjs-ref`,
+  self-evolve bench engine --kernels js --tfjs /tmp/tfjs-ref
+  self-evolve bench pipeline --json`,
     );
 }
