@@ -3,7 +3,7 @@
 // JSONL file in chunks. Measures call throughput against the ideal concurrency / latency, and RSS.
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FixedLatencyBenchmarkModel } from '../providers/fixed-latency-benchmark-model.js';
@@ -53,6 +53,10 @@ export interface PipelineBenchmarkResult {
   /** Most requests the served model saw at once (in-process server only). */
   readonly peak_in_flight: number | null;
   readonly peak_rss_mb: number;
+  /** CPU time of this process per call: what the client side costs. */
+  readonly client_cpu_ms_per_call: number;
+  /** The machine's load when the run ended: throughput needs spare CPU, so read it with this. */
+  readonly load_average_1m: number;
 }
 
 /** Streams SeededPrompt chunks of `size` from a JSONL file. */
@@ -132,6 +136,7 @@ export async function runPipelineBenchmark(
     let kept = 0;
     let chunkNo = 0;
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     // Two chunks in flight, so one chunk's last calls overlap the next chunk's first ones.
     const inFlight = new Set<Promise<void>>();
     for await (const chunk of promptChunks(file, concurrency)) {
@@ -151,6 +156,7 @@ export async function runPipelineBenchmark(
     }
     await Promise.all(inFlight);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     out.end();
     await once(out, 'finish');
     const usage = model.ledger.usage();
@@ -170,6 +176,8 @@ export async function runPipelineBenchmark(
       efficiency: round(usage.calls / seconds / ideal),
       peak_in_flight: server ? (served.model as FixedLatencyBenchmarkModel).peakInFlight : null,
       peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+      client_cpu_ms_per_call: round((cpu.user + cpu.system) / 1000 / Math.max(1, usage.calls)),
+      load_average_1m: round(loadavg()[0]),
     };
   } finally {
     await server?.close();
