@@ -32,6 +32,11 @@ export interface PipelineBenchmarkOptions {
   /** Where to write the samples (JSONL); default a temp file, removed afterwards. */
   readonly out?: string;
   readonly onProgress?: (done: number, total?: number) => void;
+  /**
+   * Then run the peer: the same number of calls as bare `fetch` POSTs from 64 loops (no AI SDK, no
+   * pipeline) against the same server, to show what the machine allows under the current load.
+   */
+  readonly peer?: boolean;
 }
 
 /** The JSON that `bench pipeline --json` prints. */
@@ -57,6 +62,32 @@ export interface PipelineBenchmarkResult {
   readonly client_cpu_ms_per_call: number;
   /** The machine's load when the run ended: throughput needs spare CPU, so read it with this. */
   readonly load_average_1m: number;
+  /** With `peer`: bare-fetch calls per second against the same server, and ours as a ratio. */
+  readonly peer_calls_per_second?: number;
+  readonly ratio_vs_peer?: number;
+}
+
+/** `calls` bare chat-completion POSTs, `concurrency` at a time; resolves to calls per second. */
+async function bareFetchPeer(baseURL: string, model: string, calls: number, concurrency: number) {
+  const body = JSON.stringify({
+    model,
+    messages: [{ role: 'user', content: 'Problem 1: peer call' }],
+  });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < calls) {
+        const r = await fetch(`${baseURL}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        await r.json();
+      }
+    }),
+  );
+  return calls / ((performance.now() - started) / 1000);
 }
 
 /** Streams SeededPrompt chunks of `size` from a JSONL file. */
@@ -161,6 +192,9 @@ export async function runPipelineBenchmark(
     await once(out, 'finish');
     const usage = model.ledger.usage();
     const ideal = concurrency / (latencyMs / 1000);
+    const peer = options.peer
+      ? await bareFetchPeer(baseURL, served.name, usage.calls, concurrency)
+      : undefined;
     return {
       model: served.name,
       server: server ? 'in-process' : baseURL,
@@ -178,6 +212,12 @@ export async function runPipelineBenchmark(
       peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
       client_cpu_ms_per_call: round((cpu.user + cpu.system) / 1000 / Math.max(1, usage.calls)),
       load_average_1m: round(loadavg()[0]),
+      ...(peer === undefined
+        ? {}
+        : {
+            peer_calls_per_second: round(peer),
+            ratio_vs_peer: round(usage.calls / seconds / peer),
+          }),
     };
   } finally {
     await server?.close();

@@ -16,6 +16,7 @@ interface Opts {
   latencyMs: string;
   concurrency: string;
   inProcess?: boolean;
+  peer?: boolean;
   json?: boolean;
 }
 
@@ -59,6 +60,7 @@ async function run(opts: Opts): Promise<void> {
       latencyMs,
       concurrency: intOption(opts.concurrency, '--concurrency'),
       onProgress: (done) => bar.update(done),
+      peer: opts.peer,
     });
     bar.finish();
     process.stdout.write(
@@ -80,6 +82,10 @@ export function pipelineBenchCommand(): Command {
     .option('--file <jsonl>', 'stream these prompts instead (lines {"prompt": ...})')
     .option('--latency-ms <ms>', "the benchmark model's fixed latency per call", '200')
     .option('--concurrency <n>', 'calls in flight', '64')
+    .option(
+      '--peer',
+      'then time the same calls as bare fetch POSTs (the peer) against the same server',
+    )
     .option('--in-process', 'run the server in this process instead of a child process')
     .option('--json', 'print one JSON line')
     .addHelpText(
@@ -88,7 +94,7 @@ export function pipelineBenchCommand(): Command {
         'over HTTP. "efficiency" is calls per second over concurrency / latency; "peak_rss_mb" is this\n' +
         'process (the client side, which streams prompts and samples).\n\n' +
         'Examples:\n' +
-        '  self-evolve bench pipeline --json\n' +
+        '  self-evolve bench pipeline --json --peer\n' +
         '  self-evolve bench pipeline --prompts 100000 --latency-ms 20 --json\n',
     )
     .action((opts: Opts) => run(opts));
