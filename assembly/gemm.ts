@@ -168,44 +168,14 @@ function packPanel(dst: usize, b: usize, p: i32, N: i32, K: i32, bT: bool): void
   }
 }
 
-/** Packs rows [4t, 4t+4) of aᵀ, a stored (K,M), into tile t of dst: (K, 4), zero past M. */
-function packTile(dst: usize, a: usize, t: i32, M: i32, K: i32): void {
-  const d = dst + <usize>t * K * 16;
-  const i0 = t * 4;
-  const rows = min(4, M - i0);
-  const rs = <usize>M * 4;
-  let src = a + ((<usize>i0) << 2);
-  for (let k = 0; k < K; k++) {
-    const o = d + ((<usize>k) << 4);
-    if (rows === 4) {
-      v128.store(o, v128.load(src));
-    } else {
-      for (let r = 0; r < 4; r++)
-        store<f32>(o + ((<usize>r) << 2), r < rows ? load<f32>(src + ((<usize>r) << 2)) : 0);
-    }
-    src += rs;
-  }
-}
-
-/** Bytes of packing buffer an op needs: B panels, plus A tiles when A is transposed. */
-export function packBytes(M: i32, N: i32, K: i32, aT: bool): i32 {
-  const b = ((N + 7) >> 3) * 8 * K * 4;
-  return aT ? b + ((M + 3) >> 2) * 4 * K * 4 : b;
-}
-
 /**
- * Phase 1 of a matmul: packs B (and A when aT) into the shared packing buffer, one panel or
- * tile per chunk. bT: b is stored (N,K); aT: a is stored (K,M).
+ * Phase 1 of a matmul: packs B into the shared packing buffer, one panel per chunk.
+ * bT: b is stored (N,K), else (K,N).
  */
-export function gemmPack(a: usize, b: usize, M: i32, N: i32, K: i32, aT: bool, bT: bool): void {
+export function gemmPack(b: usize, N: i32, K: i32, bT: bool): void {
   const dst = packBuffer();
   const panels = (N + 7) >> 3;
-  const tiles = aT ? (M + 3) >> 2 : 0;
-  const adst = dst + <usize>panels * K * 32;
-  for (let c = nextChunk(); c < panels + tiles; c = nextChunk()) {
-    if (c < panels) packPanel(dst, b, c, N, K, bT);
-    else packTile(adst, a, c - panels, M, K);
-  }
+  for (let c = nextChunk(); c < panels; c = nextChunk()) packPanel(dst, b, c, N, K, bT);
 }
 
 /** Work chunks of phase 2 for an (M,N) output. */
@@ -214,8 +184,9 @@ function chunkCols(N: i32): i32 {
 }
 
 /**
- * Phase 2: out(M,N) (+)= A·B over the packed panels. A is read in place (a stored (M,K)) or from
- * the packed tiles (aT). Chunks are (row block, column block) pairs.
+ * Phase 2: out(M,N) (+)= A·B over the packed panels, A read in place: stored (M,K), or (K,M)
+ * when aT (its 4 rows of a tile are then 16 contiguous bytes per k). Chunks are (row block,
+ * column block) pairs.
  */
 export function gemmCompute(
   out: usize,
@@ -228,11 +199,11 @@ export function gemmCompute(
 ): void {
   const bp = packBuffer();
   const panels = (N + 7) >> 3;
-  const ap = bp + <usize>panels * K * 32;
   const tiles = (M + 3) >> 2;
   const colChunks = chunkCols(N);
   const chunks = ((tiles + ROW_TILES - 1) / ROW_TILES) * colChunks;
   const crs = <usize>N * 4;
+  const ars = <usize>K * 4;
   for (let c = nextChunk(); c < chunks; c = nextChunk()) {
     const t0 = (c / colChunks) * ROW_TILES;
     const t1 = min(t0 + ROW_TILES, tiles);
@@ -246,11 +217,22 @@ export function gemmCompute(
         const nr = min(8, N - p * 8);
         for (let t = t0; t < t1; t++) {
           const i = t * 4;
-          const cptr = out + <usize>i * crs + ((<usize>p) << 5);
+          const c0 = out + <usize>i * crs + ((<usize>p) << 5);
           const mr = min(4, M - i);
-          if (aT) tile(ap + (<usize>t * K + k0) * 16, 4, 16, b, 32, kc, cptr, crs, init, mr, nr);
-          else
-            tile(a + (<usize>i * K + k0) * 4, <usize>K * 4, 4, b, 32, kc, cptr, crs, init, mr, nr);
+          if (aT) {
+            const a0 = a + (<usize>k0 * M + i) * 4;
+            const aks = <usize>M * 4;
+            if (mr === 4 && nr === 8) {
+              // biome-ignore format: one call per row
+              inline.always(kernel4x8(a0, a0 + 4, a0 + 8, a0 + 12, aks, b, 32, kc, c0, c0 + crs, c0 + 2 * crs, c0 + 3 * crs, init));
+            } else tile(a0, 4, aks, b, 32, kc, c0, crs, init, mr, nr);
+          } else {
+            const a0 = a + (<usize>i * K + k0) * 4;
+            if (mr === 4 && nr === 8) {
+              // biome-ignore format: one call per row
+              inline.always(kernel4x8(a0, a0 + ars, a0 + 2 * ars, a0 + 3 * ars, 4, b, 32, kc, c0, c0 + crs, c0 + 2 * crs, c0 + 3 * crs, init));
+            } else tile(a0, ars, 4, b, 32, kc, c0, crs, init, mr, nr);
+          }
         }
       }
     }

@@ -8,7 +8,7 @@ export {
   attentionScratchBytes,
 } from './attention';
 export { adamw, add, scale, sumSquares } from './elementwise';
-export { gemmCompute, gemmPack, packBytes } from './gemm';
+export { gemmCompute, gemmPack } from './gemm';
 export {
   crossEntropyBackward,
   crossEntropyForward,

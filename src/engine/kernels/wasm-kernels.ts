@@ -387,7 +387,7 @@ export class WasmKernels implements Kernels {
     this.run(OP.adamw, args, n >= PARALLEL_ELEMENTS);
   }
 
-  /** out(M,N) (+)= op(a)·op(b): pack B (and Aᵀ) in parallel, then compute in parallel. */
+  /** out(M,N) (+)= op(a)·op(b): pack B into panels, then compute, each split across threads. */
   private gemm(
     out: Float32Array,
     a: Float32Array,
@@ -405,11 +405,9 @@ export class WasmKernels implements Kernels {
       if (!accumulate) out.fill(0, 0, M * N);
       return;
     }
-    const bBytes = Math.ceil(N / 8) * 8 * K * 4;
-    this.ensurePack(aT ? bBytes + Math.ceil(M / 4) * 16 * K : bBytes);
+    this.ensurePack(Math.ceil(N / 8) * 8 * K * 4);
     const parallel = 2 * M * N * K >= PARALLEL_FLOPS;
-    const packParallel = parallel && (aT ? M + N : N) * K >= 4 * PARALLEL_ELEMENTS;
-    this.run(OP.gemmPack, [pa, pb, M, N, K, aT ? 1 : 0, bT ? 1 : 0], packParallel);
+    this.run(OP.gemmPack, [pb, N, K, bT ? 1 : 0], parallel && N * K >= 4 * PARALLEL_ELEMENTS);
     this.run(OP.gemmCompute, [po, pa, M, N, K, aT ? 1 : 0, accumulate ? 1 : 0], parallel);
   }
 
