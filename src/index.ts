@@ -1,4 +1,9 @@
 // The programmatic API of self-evolve.
 
+export * from './benchmarks/index.js';
+export * from './config/models.js';
 export * from './engine/index.js';
+export * from './providers/index.js';
+export { createServerApp, type ServedModel } from './server/server-app.js';
+export { type RunningServer, startServer } from './server/start-server.js';
 export * from './spec/index.js';
