@@ -16,6 +16,7 @@ import { EmbeddedLanguageModel } from './embedded-language-model.js';
 import { Engine, type ModelShape } from './engine.js';
 import { createKernels, type KernelsChoice } from './kernels/create-kernels.js';
 import type { Kernels } from './kernels/kernels.js';
+import { releaseKernels } from './release-kernels.js';
 import { Tokenizer } from './tokenizer.js';
 import type { TrainSettings } from './train.js';
 
@@ -75,7 +76,7 @@ export class EmbeddedTrainer implements Trainer, ModelLoader {
   async close(): Promise<void> {
     const kernels = this.kernels;
     this.kernels = undefined;
-    if (kernels && this.ownsKernels) await (await kernels).dispose();
+    if (kernels && this.ownsKernels) await releaseKernels(await kernels);
   }
 
   async train(request: TrainRequest, options: TrainOptions = {}): Promise<ModelRef> {

@@ -32,5 +32,6 @@ export type { GeneratedSample, GenerateRequest, GenerateRunOptions } from './gen
 export { createKernels, type KernelsChoice } from './kernels/create-kernels.js';
 export { JsKernels } from './kernels/js-kernels.js';
 export type { Kernels } from './kernels/kernels.js';
+export { releaseKernels } from './release-kernels.js';
 export { END, PAD, SPECIAL_TOKENS, Tokenizer, type TokenizerKind, UNK } from './tokenizer.js';
 export type { StepProgress, TrainResult, TrainRunOptions, TrainSettings } from './train.js';

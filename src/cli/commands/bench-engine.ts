@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { benchEngine, type EngineBenchResult } from '../../engine/bench-engine.js';
 import { REFERENCE_CONFIG } from '../../engine/config.js';
+import { releaseKernels } from '../../engine/release-kernels.js';
 import { InvalidInputError } from '../../spec/errors.js';
 import { formatRate, openKernels, parseInteger, withKernelsOptions } from '../engine-cli.js';
 import { ProgressBar } from '../progress.js';
@@ -71,7 +72,7 @@ Examples:
           onProgress: progress(!opts.json, steps),
         });
       } finally {
-        await kernels.dispose();
+        await releaseKernels(kernels);
       }
       const peer =
         opts.tfjs === false || opts.tfjs === undefined ? undefined : runTfjs(opts, steps);

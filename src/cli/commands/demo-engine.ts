@@ -2,6 +2,7 @@
 // from scratch, then answers words it never saw. Optionally saves the checkpoint.
 import { Command } from 'commander';
 import { runEngineDemo } from '../../engine/engine-demo.js';
+import { releaseKernels } from '../../engine/release-kernels.js';
 import { openKernels, parseInteger, trainingProgress, withKernelsOptions } from '../engine-cli.js';
 
 interface DemoOptions {
@@ -67,7 +68,7 @@ Examples:
         if (opts.out)
           w.write(`saved ${opts.out}; try: self-evolve sample ${opts.out} ${r.sampled.prompt}\n`);
       } finally {
-        await kernels.dispose();
+        await releaseKernels(kernels);
       }
     });
 }

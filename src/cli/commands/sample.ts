@@ -2,6 +2,7 @@
 // section and the model writes the next section (a response); --raw continues plain text.
 import { Command } from 'commander';
 import { Engine, encodePrompt, type GeneratedSample } from '../../engine/index.js';
+import { releaseKernels } from '../../engine/release-kernels.js';
 import { InvalidInputError } from '../../spec/errors.js';
 import type { Section } from '../../spec/language-model.js';
 import { openKernels, parseInteger, parseNumber, withKernelsOptions } from '../engine-cli.js';
@@ -90,7 +91,7 @@ Examples:
         print(prompts, out, Boolean(opts.json));
         engine.dispose();
       } finally {
-        await kernels.dispose();
+        await releaseKernels(kernels);
       }
     });
 }

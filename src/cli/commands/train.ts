@@ -9,6 +9,7 @@ import {
   Tokenizer,
   type TrainSettings,
 } from '../../engine/index.js';
+import { releaseKernels } from '../../engine/release-kernels.js';
 import { InvalidInputError } from '../../spec/errors.js';
 import {
   openKernels,
@@ -127,7 +128,7 @@ Examples:
           );
         engine.dispose();
       } finally {
-        await kernels.dispose();
+        await releaseKernels(kernels);
       }
     });
 }
