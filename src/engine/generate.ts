@@ -76,24 +76,8 @@ export class Generator {
     });
     const results = requests.map((r) => new Array<GeneratedSample>(r.n ?? 1));
     const remaining = requests.map((r) => r.n ?? 1);
-    const pending: Job[] = [];
-    requests.forEach((settings, request) => {
-      for (let index = 0; index < (settings.n ?? 1); index++) {
-        pending.push({
-          request,
-          index,
-          settings,
-          seq: Array.from(settings.prompt),
-          generated: [],
-          rng: new Rng(settings.seed ?? 0, index),
-          decoder: this.tokenizer.streamDecoder(),
-          text: '',
-          slot: -1,
-          fed: 0,
-        });
-      }
-    });
-    pending.reverse();
+    // Popped from the end: reversed so samples start in request order.
+    const pending = this.jobs(requests).reverse();
     let done = 0;
     const freeSlots = Array.from(
       { length: this.state.slotCount },
@@ -135,6 +119,24 @@ export class Generator {
       if (options.signal?.aborted) throw new CancelledError('generation cancelled');
     }
     return results;
+  }
+
+  /** One job per sample, in request order; sample i of a request draws from Rng(seed, i). */
+  private jobs(requests: readonly GenerateRequest[]): Job[] {
+    return requests.flatMap((settings, request) =>
+      Array.from({ length: settings.n ?? 1 }, (_, index) => ({
+        request,
+        index,
+        settings,
+        seq: Array.from(settings.prompt),
+        generated: [],
+        rng: new Rng(settings.seed ?? 0, index),
+        decoder: this.tokenizer.streamDecoder(),
+        text: '',
+        slot: -1,
+        fed: 0,
+      })),
+    );
   }
 
   /** Releases the caches. */

@@ -54,68 +54,69 @@ Examples:
   self-evolve bench engine --kernels js --steps 2
   self-evolve bench engine --json --tfjs /tmp/tfjs-ref`,
     )
-    .action(async (opts: BenchOptions) => {
-      const steps = parseInteger(opts.steps, '--steps', 1);
-      const kernels = await openKernels(opts);
-      let result: EngineBenchResult;
-      try {
-        const dModel = parseInteger(opts.dModel, '--d-model', 8);
-        if (dModel % 8 !== 0)
-          throw new InvalidInputError('must be a multiple of 8', { field: '--d-model' });
-        const config = { ...REFERENCE_CONFIG, dModel, dFF: Math.round((dModel * 2.75) / 8) * 8 };
-        const batchSize = parseInteger(opts.batchSize, '--batch-size', 1);
-        result = await benchEngine({
-          kernels,
-          steps,
-          config,
-          batchSize,
-          onProgress: progress(!opts.json, steps),
-        });
-      } finally {
-        await releaseKernels(kernels);
-      }
-      const peer =
-        opts.tfjs === false || opts.tfjs === undefined ? undefined : runTfjs(opts, steps);
-      const line = {
-        ...result,
-        ...(peer && {
-          tfjs_train_tokens_per_s: peer.tokens_per_s,
-          train_ratio_vs_tfjs: Number(
-            (result.train_tokens_per_s / (peer.tokens_per_s as number)).toFixed(2),
-          ),
-          tfjs: peer,
-        }),
-        machine: {
-          cpu: cpus()[0]?.model ?? 'unknown',
-          cores: cpus().length,
-          node: process.version,
-        },
-      };
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(line)}\n`);
-        return;
-      }
-      const rows = [
-        ['kernels', `${result.kernels} (${result.threads} thread${result.threads > 1 ? 's' : ''})`],
-        ['parameters', String(result.params)],
-        [
-          'training',
-          `${formatRate(result.train_tokens_per_s)} tokens/s (${result.train_step_ms_median} ms/step)`,
-        ],
-        ['generation', `${formatRate(result.gen_tokens_per_s)} tokens/s`],
-        ['matmul', `${result.matmul_gflops} GFLOP/s`],
-        ['peak RSS', `${result.peak_rss_mb} MB`],
-        ...(peer
-          ? [
-              [
-                'tfjs peer',
-                `${formatRate(peer.tokens_per_s as number)} tokens/s → ratio ${line.train_ratio_vs_tfjs}×`,
-              ],
-            ]
-          : []),
-      ];
-      for (const [k, v] of rows) process.stdout.write(`${k.padEnd(12)} ${v}\n`);
+    .action(runBench);
+}
+
+async function runBench(opts: BenchOptions): Promise<void> {
+  const steps = parseInteger(opts.steps, '--steps', 1);
+  const kernels = await openKernels(opts);
+  let result: EngineBenchResult;
+  try {
+    const dModel = parseInteger(opts.dModel, '--d-model', 8);
+    if (dModel % 8 !== 0)
+      throw new InvalidInputError('must be a multiple of 8', { field: '--d-model' });
+    const config = { ...REFERENCE_CONFIG, dModel, dFF: Math.round((dModel * 2.75) / 8) * 8 };
+    const batchSize = parseInteger(opts.batchSize, '--batch-size', 1);
+    result = await benchEngine({
+      kernels,
+      steps,
+      config,
+      batchSize,
+      onProgress: progress(!opts.json, steps),
     });
+  } finally {
+    await releaseKernels(kernels);
+  }
+  const peer = opts.tfjs === false || opts.tfjs === undefined ? undefined : runTfjs(opts, steps);
+  const line = {
+    ...result,
+    ...(peer && {
+      tfjs_train_tokens_per_s: peer.tokens_per_s,
+      train_ratio_vs_tfjs: Number(
+        (result.train_tokens_per_s / (peer.tokens_per_s as number)).toFixed(2),
+      ),
+      tfjs: peer,
+    }),
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+    },
+  };
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    return;
+  }
+  const rows = [
+    ['kernels', `${result.kernels} (${result.threads} thread${result.threads > 1 ? 's' : ''})`],
+    ['parameters', String(result.params)],
+    [
+      'training',
+      `${formatRate(result.train_tokens_per_s)} tokens/s (${result.train_step_ms_median} ms/step)`,
+    ],
+    ['generation', `${formatRate(result.gen_tokens_per_s)} tokens/s`],
+    ['matmul', `${result.matmul_gflops} GFLOP/s`],
+    ['peak RSS', `${result.peak_rss_mb} MB`],
+    ...(peer
+      ? [
+          [
+            'tfjs peer',
+            `${formatRate(peer.tokens_per_s as number)} tokens/s → ratio ${line.train_ratio_vs_tfjs}×`,
+          ],
+        ]
+      : []),
+  ];
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(12)} ${v}\n`);
 }
 
 function progress(enabled: boolean, steps: number) {

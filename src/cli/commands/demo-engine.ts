@@ -33,44 +33,46 @@ Examples:
   self-evolve demo engine --kernels js --steps 300 --out models/reverse
   self-evolve sample models/reverse abcde`,
     )
-    .action(async (local: DemoOptions, self: Command) => {
-      const opts = withParentOptions(local, self);
-      const steps = parseInteger(opts.steps, '--steps', 1);
-      const seed = parseInteger(opts.seed, '--seed');
-      const kernels = await openKernels(opts);
-      try {
-        const progress = trainingProgress('train', !opts.json);
-        const r = await runEngineDemo({ kernels, steps, seed, onStep: progress.onStep });
-        if (opts.out) await r.engine.save(opts.out, { overwrite: Boolean(opts.force) });
-        r.engine.dispose();
-        const { engine: _engine, ...result } = r;
-        if (opts.json) {
-          process.stdout.write(
-            `${JSON.stringify({ ...result, kernels: kernels.name, out: opts.out })}\n`,
-          );
-          return;
-        }
-        const w = process.stdout;
-        w.write(
-          `\n${r.task}: ${r.params} parameters, ${r.steps} steps in ${r.trainSeconds.toFixed(1)} s `,
-        );
-        w.write(
-          `(${kernels.name} kernels, ${Math.round(r.tokensPerSecond)} tokens/s), loss ${r.lossFirst.toFixed(3)} → ${r.lossLast.toFixed(4)}\n\n`,
-        );
-        for (const e of r.examples)
-          w.write(
-            `  ${e.prompt.padEnd(8)} → ${e.output.padEnd(8)} ${e.output === e.expected ? '✓' : `✗ (${e.expected})`}\n`,
-          );
-        w.write(
-          `\nheld-out accuracy (greedy, exact): ${(r.accuracy * 100).toFixed(1)}% of ${r.tested} words never seen in training\n`,
-        );
-        w.write(`sampled at temperature 1: ${r.sampled.prompt} → ${r.sampled.texts.join(', ')}\n`);
-        if (opts.out)
-          w.write(`saved ${opts.out}; try: self-evolve sample ${opts.out} ${r.sampled.prompt}\n`);
-      } finally {
-        await releaseKernels(kernels);
-      }
-    });
+    .action(runDemo);
+}
+
+async function runDemo(local: DemoOptions, self: Command): Promise<void> {
+  const opts = withParentOptions(local, self);
+  const steps = parseInteger(opts.steps, '--steps', 1);
+  const seed = parseInteger(opts.seed, '--seed');
+  const kernels = await openKernels(opts);
+  try {
+    const progress = trainingProgress('train', !opts.json);
+    const r = await runEngineDemo({ kernels, steps, seed, onStep: progress.onStep });
+    if (opts.out) await r.engine.save(opts.out, { overwrite: Boolean(opts.force) });
+    r.engine.dispose();
+    const { engine: _engine, ...result } = r;
+    if (opts.json) {
+      process.stdout.write(
+        `${JSON.stringify({ ...result, kernels: kernels.name, out: opts.out })}\n`,
+      );
+      return;
+    }
+    const w = process.stdout;
+    w.write(
+      `\n${r.task}: ${r.params} parameters, ${r.steps} steps in ${r.trainSeconds.toFixed(1)} s `,
+    );
+    w.write(
+      `(${kernels.name} kernels, ${Math.round(r.tokensPerSecond)} tokens/s), loss ${r.lossFirst.toFixed(3)} → ${r.lossLast.toFixed(4)}\n\n`,
+    );
+    for (const e of r.examples)
+      w.write(
+        `  ${e.prompt.padEnd(8)} → ${e.output.padEnd(8)} ${e.output === e.expected ? '✓' : `✗ (${e.expected})`}\n`,
+      );
+    w.write(
+      `\nheld-out accuracy (greedy, exact): ${(r.accuracy * 100).toFixed(1)}% of ${r.tested} words never seen in training\n`,
+    );
+    w.write(`sampled at temperature 1: ${r.sampled.prompt} → ${r.sampled.texts.join(', ')}\n`);
+    if (opts.out)
+      w.write(`saved ${opts.out}; try: self-evolve sample ${opts.out} ${r.sampled.prompt}\n`);
+  } finally {
+    await releaseKernels(kernels);
+  }
 }
 
 /**

@@ -54,46 +54,50 @@ Examples:
   self-evolve sample models/qa "2+3=" "7-4=" --temperature 0.8 -n 4 --seed 1
   self-evolve sample models/qa "Solve x+2=5" --next feedback --json`,
     )
-    .action(async (checkpoint: string, prompts: string[], opts: SampleOptions) => {
-      if (!SECTIONS.includes(opts.next)) {
-        throw new InvalidInputError(`must be one of ${SECTIONS.join(', ')}`, { field: '--next' });
-      }
-      const settings = {
-        maxTokens:
-          opts.maxTokens === undefined
-            ? undefined
-            : parseInteger(opts.maxTokens, '--max-tokens', 1),
-        temperature: parseNumber(opts.temperature, '--temperature', 0, 100),
-        topK: opts.topK === undefined ? undefined : parseInteger(opts.topK, '--top-k', 0),
-        topP: opts.topP === undefined ? undefined : parseNumber(opts.topP, '--top-p', 0, 1, true),
-        stop: opts.stop,
-        seed: parseInteger(opts.seed, '--seed'),
-        n: parseInteger(opts.n, '--n', 1),
-      };
-      const kernels = await openKernels(opts);
-      try {
-        const engine = await Engine.load(checkpoint, { kernels });
-        const bar = new ProgressBar({
-          label: 'sample',
-          total: prompts.length,
-          enabled: !opts.json,
-        });
-        const requests = prompts.map((text) => ({
-          ...settings,
-          prompt: opts.raw
-            ? text
-            : encodePrompt(engine.tokenizer, [{ section: 'prompt', text }], opts.next as Section),
-        }));
-        const out = await engine.generate(requests, {
-          onRequestDone: (done) => done < prompts.length && bar.update(done),
-        });
-        bar.finish();
-        print(prompts, out, Boolean(opts.json));
-        engine.dispose();
-      } finally {
-        await releaseKernels(kernels);
-      }
+    .action(runSample);
+}
+
+async function runSample(
+  checkpoint: string,
+  prompts: string[],
+  opts: SampleOptions,
+): Promise<void> {
+  if (!SECTIONS.includes(opts.next)) {
+    throw new InvalidInputError(`must be one of ${SECTIONS.join(', ')}`, { field: '--next' });
+  }
+  const settings = {
+    maxTokens:
+      opts.maxTokens === undefined ? undefined : parseInteger(opts.maxTokens, '--max-tokens', 1),
+    temperature: parseNumber(opts.temperature, '--temperature', 0, 100),
+    topK: opts.topK === undefined ? undefined : parseInteger(opts.topK, '--top-k', 0),
+    topP: opts.topP === undefined ? undefined : parseNumber(opts.topP, '--top-p', 0, 1, true),
+    stop: opts.stop,
+    seed: parseInteger(opts.seed, '--seed'),
+    n: parseInteger(opts.n, '--n', 1),
+  };
+  const kernels = await openKernels(opts);
+  try {
+    const engine = await Engine.load(checkpoint, { kernels });
+    const bar = new ProgressBar({
+      label: 'sample',
+      total: prompts.length,
+      enabled: !opts.json,
     });
+    const requests = prompts.map((text) => ({
+      ...settings,
+      prompt: opts.raw
+        ? text
+        : encodePrompt(engine.tokenizer, [{ section: 'prompt', text }], opts.next as Section),
+    }));
+    const out = await engine.generate(requests, {
+      onRequestDone: (done) => done < prompts.length && bar.update(done),
+    });
+    bar.finish();
+    print(prompts, out, Boolean(opts.json));
+    engine.dispose();
+  } finally {
+    await releaseKernels(kernels);
+  }
 }
 
 function print(prompts: string[], out: GeneratedSample[][], json: boolean): void {

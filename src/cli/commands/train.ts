@@ -74,63 +74,65 @@ Examples:
   self-evolve train --data more.jsonl --from models/qa --out models/qa-2 --steps 200 --lr 5e-4
   self-evolve sample models/qa "2+3=" --max-tokens 20`,
     )
-    .action(async (opts: TrainOptions) => {
-      if (existsSync(opts.out) && !opts.force) {
-        throw new InvalidInputError(
-          `${opts.out} already exists`,
-          { field: '--out' },
-          { hint: 'choose another --out, or pass --force to replace it' },
-        );
-      }
-      const examples = readExamples(opts.data);
-      const settings: TrainSettings = {
-        steps: opts.steps === undefined ? undefined : parseInteger(opts.steps, '--steps', 1),
-        epochs: parseInteger(opts.epochs ?? '1', '--epochs', 1),
-        batchSize: parseInteger(opts.batchSize, '--batch-size', 1),
-        learningRate: parseNumber(opts.lr, '--lr', 0, 10, true),
-        seed: parseInteger(opts.seed, '--seed'),
-      };
-      const kernels = await openKernels(opts);
-      try {
-        const engine = await openEngine(
-          opts,
-          examples.flatMap((e) => e.turns.map((t) => t.text)),
-          settings.seed ?? 0,
-          kernels,
-        );
-        const progress = trainingProgress('train', !opts.json);
-        const result = await engine.train(examples, settings, { onStep: progress.onStep });
-        engine.meta = {
-          ...engine.meta,
-          training: {
-            data: opts.data,
-            settings,
-            steps: result.steps,
-            finalLoss: result.losses.at(-1),
-          },
-        };
-        await engine.save(opts.out, { overwrite: Boolean(opts.force) });
-        const summary = {
-          out: opts.out,
-          kernels: kernels.name,
-          params: engine.model.parameterCount,
-          examples: examples.length,
-          steps: result.steps,
-          loss_first: result.losses[0],
-          loss_last: result.losses.at(-1),
-          tokens_per_s: Math.round(result.tokensPerSecond),
-          seconds: Number(result.seconds.toFixed(2)),
-        };
-        if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-        else
-          process.stdout.write(
-            `saved ${opts.out} (${summary.params} parameters, loss ${summary.loss_last?.toFixed(4)})\n`,
-          );
-        engine.dispose();
-      } finally {
-        await releaseKernels(kernels);
-      }
-    });
+    .action(runTrain);
+}
+
+async function runTrain(opts: TrainOptions): Promise<void> {
+  if (existsSync(opts.out) && !opts.force) {
+    throw new InvalidInputError(
+      `${opts.out} already exists`,
+      { field: '--out' },
+      { hint: 'choose another --out, or pass --force to replace it' },
+    );
+  }
+  const examples = readExamples(opts.data);
+  const settings: TrainSettings = {
+    steps: opts.steps === undefined ? undefined : parseInteger(opts.steps, '--steps', 1),
+    epochs: parseInteger(opts.epochs ?? '1', '--epochs', 1),
+    batchSize: parseInteger(opts.batchSize, '--batch-size', 1),
+    learningRate: parseNumber(opts.lr, '--lr', 0, 10, true),
+    seed: parseInteger(opts.seed, '--seed'),
+  };
+  const kernels = await openKernels(opts);
+  try {
+    const engine = await openEngine(
+      opts,
+      examples.flatMap((e) => e.turns.map((t) => t.text)),
+      settings.seed ?? 0,
+      kernels,
+    );
+    const progress = trainingProgress('train', !opts.json);
+    const result = await engine.train(examples, settings, { onStep: progress.onStep });
+    engine.meta = {
+      ...engine.meta,
+      training: {
+        data: opts.data,
+        settings,
+        steps: result.steps,
+        finalLoss: result.losses.at(-1),
+      },
+    };
+    await engine.save(opts.out, { overwrite: Boolean(opts.force) });
+    const summary = {
+      out: opts.out,
+      kernels: kernels.name,
+      params: engine.model.parameterCount,
+      examples: examples.length,
+      steps: result.steps,
+      loss_first: result.losses[0],
+      loss_last: result.losses.at(-1),
+      tokens_per_s: Math.round(result.tokensPerSecond),
+      seconds: Number(result.seconds.toFixed(2)),
+    };
+    if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else
+      process.stdout.write(
+        `saved ${opts.out} (${summary.params} parameters, loss ${summary.loss_last?.toFixed(4)})\n`,
+      );
+    engine.dispose();
+  } finally {
+    await releaseKernels(kernels);
+  }
 }
 
 async function openEngine(
