@@ -56,13 +56,18 @@ export class ResponseCache {
     [string, string, string, string, number, number, number, number]
   >;
 
-  /** @param db an open better-sqlite3 Database (e.g. the run store's) or a file path. */
+  /**
+   * @param db an open better-sqlite3 Database, or a file path, e.g. the run store's file
+   *   (`new ResponseCache(store.path)`): the cache's table then lives beside the run's tables.
+   */
   constructor(db: Db | string) {
     this.ownsDb = typeof db === 'string';
     if (typeof db === 'string') {
       mkdirSync(dirname(db), { recursive: true });
       this.db = new Database(db);
       this.db.pragma('journal_mode = WAL');
+      // The file may be the run store's, open in another connection at the same time.
+      this.db.pragma('busy_timeout = 10000');
     } else {
       this.db = db;
     }
