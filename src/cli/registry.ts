@@ -78,6 +78,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./commands/meta.js'),
   },
   {
+    name: 'gguf',
+    summary: 'export a model to GGUF for llama.cpp, or sample any GGUF model (gguf export|sample)',
+    load: () => import('./commands/gguf.js'),
+  },
+  {
     name: 'score',
     summary: 'score GSM8K/SVAMP completions (strict and flexible accuracy)',
     load: () => import('./commands/score.js'),

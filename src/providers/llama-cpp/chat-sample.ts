@@ -1,6 +1,6 @@
 // One sample from a chat model (any GGUF with a chat template): the section is rendered with our
 // chat templates, the model's own template (through node-llama-cpp) turns it into tokens.
-import type { ChatHistoryItem, LlamaContextSequence, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
+import type { ChatHistoryItem, LlamaContextSequence, LlamaGrammar } from 'node-llama-cpp';
 import type { CompletionRequest } from '../../spec/language-model.js';
 import { type ChatTemplates, renderChat } from '../chat-template.js';
 import type { SampleResult } from './llama-cpp-language-model.js';
@@ -17,7 +17,6 @@ export interface ChatSampleOptions {
 
 /** Generates one reply on `sequence`, starting from an empty state. */
 export async function runChatSample(
-  model: LlamaModel,
   sequence: LlamaContextSequence,
   request: CompletionRequest,
   options: ChatSampleOptions,
@@ -45,7 +44,8 @@ export async function runChatSample(
       signal: options.signal,
     });
     const used = sequence.tokenMeter.diff(meter);
-    const text = options.grammar && options.json ? renderJsonFeedback(result.response) : result.response;
+    const text =
+      options.grammar && options.json ? renderJsonFeedback(result.response) : result.response;
     return {
       text,
       finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',

@@ -23,7 +23,15 @@ import { runChatSample } from './chat-sample.js';
 import { type LlamaGpu, llamaRuntime, loadGguf } from './llama-runtime.js';
 import { NativeEpisodes } from './native-episodes.js';
 import { SequencePool } from './sequence-pool.js';
-import { type FeedbackConstraint, VERDICT_GBNF, VERDICT_JSON_SCHEMA } from './verdict-grammar.js';
+import {
+  type FeedbackConstraint,
+  renderJsonFeedback,
+  type VerdictLimits,
+  verdictGbnf,
+  verdictJsonSchema,
+} from './verdict-grammar.js';
+
+const SMALL_MODEL_BYTES = 256 * 1024 * 1024;
 
 export interface LlamaCppModelOptions {
   /** Path of the .gguf file. */
@@ -43,8 +51,19 @@ export interface LlamaCppModelOptions {
   readonly templates?: ChatTemplates;
   /** Constrain feedback sections so they end in a verdict line (default `none`). */
   readonly feedback?: FeedbackConstraint;
+  /** Bounds of a constrained critique (default DEFAULT_VERDICT_LIMITS). */
+  readonly verdictLimits?: VerdictLimits;
+  /**
+   * Precision of the KV cache. Default: `F32` in native mode (our models are small, and float32
+   * keys and values make llama.cpp agree with the embedded engine to ~1e-6), llama.cpp's `F16`
+   * in chat mode.
+   */
+  readonly kvCache?: 'F16' | 'F32';
   readonly gpu?: LlamaGpu;
-  /** CPU threads (default: node-llama-cpp's choice). */
+  /**
+   * CPU threads. Default: 1 for files under 256 MB (tiny models gain nothing from more, and
+   * llama.cpp's spinning threads slow to a crawl on a busy machine), else node-llama-cpp's choice.
+   */
   readonly threads?: number;
 }
 
@@ -91,16 +110,17 @@ export class LlamaCppLanguageModel implements LanguageModel {
           ? new NativeEpisodes(model, options.modelPath)
           : undefined;
       const contextSize = options.contextSize ?? Math.min(model.trainContextSize, 4096);
+      const kvCache = options.kvCache ?? (native ? 'F32' : 'F16');
       const context = await model.createContext({
         contextSize,
         sequences,
-        threads: options.threads,
+        threads: options.threads ?? (model.size < SMALL_MODEL_BYTES ? 1 : undefined),
         flashAttention: false,
+        experimentalKvCacheKeyType: kvCache,
+        experimentalKvCacheValueType: kvCache,
       });
-      const pool = new SequencePool(
-        Array.from({ length: sequences }, () => context.getSequence()),
-      );
-      const grammar = await createGrammar(options.feedback ?? 'none', options.gpu ?? false);
+      const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
+      const grammar = await createGrammar(options);
       return new LlamaCppLanguageModel(model, context, pool, options, native, grammar);
     } catch (error) {
       await model.dispose();
@@ -160,7 +180,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
     if (this.native && prompt) {
       return this.nativeSample(sequence, request, prompt, seed, grammar, options.signal);
     }
-    return runChatSample(this.model, sequence, request, {
+    return runChatSample(sequence, request, {
       templates: this.options.templates ?? DEFAULT_CHAT_TEMPLATES,
       seed,
       grammar,
@@ -218,6 +238,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
       }
       if (generated.length >= maxTokens) break;
     }
+    if (grammar && this.options.feedback === 'json') text = renderJsonFeedback(text);
     return { text, finishReason, inputTokens: prompt.length, outputTokens: generated.length };
   }
 
@@ -242,14 +263,16 @@ export function firstStop(text: string, stop: readonly string[] | undefined): nu
   return at;
 }
 
-async function createGrammar(
-  constraint: FeedbackConstraint,
-  gpu: LlamaGpu,
-): Promise<LlamaGrammar | undefined> {
+async function createGrammar(options: LlamaCppModelOptions): Promise<LlamaGrammar | undefined> {
+  const constraint = options.feedback ?? 'none';
   if (constraint === 'none') return undefined;
-  const llama = await llamaRuntime(gpu);
-  if (constraint === 'grammar') return llama.createGrammar({ grammar: VERDICT_GBNF });
-  if (constraint === 'json') return llama.createGrammarForJsonSchema(VERDICT_JSON_SCHEMA);
+  const llama = await llamaRuntime(options.gpu ?? false);
+  if (constraint === 'grammar') {
+    return llama.createGrammar({ grammar: verdictGbnf(options.verdictLimits) });
+  }
+  if (constraint === 'json') {
+    return llama.createGrammarForJsonSchema(verdictJsonSchema(options.verdictLimits));
+  }
   throw new InvalidInputError(`must be none, grammar or json, got ${JSON.stringify(constraint)}`, {
     field: 'feedback',
   });
