@@ -2,7 +2,7 @@
 // stream), with online self-refinement as the extension field `self_refine`. Hono; no I/O here,
 // `start-server.ts` binds it to a port.
 import { timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { type ChatMessage, chatToTurns, readVerdict } from '../providers/chat-template.js';
@@ -50,76 +50,81 @@ export interface ServerAppOptions {
 
 /** Builds the app. Routes under /v1 follow OpenAI's API and error format. */
 export function createServerApp(options: ServerAppOptions): Hono {
-  const created = Math.floor(Date.now() / 1000);
-  const byName = new Map(options.models.map((m) => [m.name, m]));
-  const find = async (name: string): Promise<ServedModel> => {
-    let m = byName.get(name);
-    if (!m && options.resolve) {
-      m = await options.resolve(name);
-      if (m) byName.set(name, m);
-    }
-    if (!m) throw modelNotFound(name);
-    return m;
-  };
+  const models = modelRegistry(options);
   const app = new Hono();
   app.onError((error, c) => sendError(c, error));
   app.notFound((c) => sendError(c, new HttpError(404, `no route ${c.req.method} ${c.req.path}`)));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   if (options.apiKey) app.use('/v1/*', bearerKey(options.apiKey));
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 1 << 20,
-      onError: (c) =>
-        sendError(
-          c,
-          new HttpError(
-            413,
-            'request body too large',
-            'invalid_request_error',
-            null,
-            'body_too_large',
-          ),
-        ),
-    }),
+  app.use('/v1/*', bodyLimit({ maxSize: options.maxBodyBytes ?? 1 << 20, onError: tooLarge }));
+  app.get('/v1/models', (c) => c.json({ object: 'list', data: models.list() }));
+  app.get('/v1/models/:id{.+}', async (c) =>
+    c.json(models.describe(await models.find(c.req.param('id')))),
   );
-  const modelObject = (m: ServedModel) => ({
+  app.post('/v1/chat/completions', (c) => chatCompletions(c, models.find));
+  options.extend?.(app);
+  return app;
+}
+
+/** The served models by name, growing as the resolver loads more. */
+function modelRegistry(options: ServerAppOptions) {
+  const created = Math.floor(Date.now() / 1000);
+  const byName = new Map(options.models.map((m) => [m.name, m]));
+  const describe = (m: ServedModel) => ({
     id: m.name,
     object: 'model',
     created,
     owned_by: m.ownedBy ?? 'self-evolve',
   });
-  app.get('/v1/models', (c) =>
-    c.json({ object: 'list', data: [...byName.values()].map(modelObject) }),
+  return {
+    describe,
+    list: () => [...byName.values()].map(describe),
+    async find(name: string): Promise<ServedModel> {
+      let m = byName.get(name);
+      if (!m && options.resolve) {
+        m = await options.resolve(name);
+        if (m) byName.set(name, m);
+      }
+      if (!m) throw modelNotFound(name);
+      return m;
+    },
+  };
+}
+
+function tooLarge(c: Context): Response {
+  return sendError(
+    c,
+    new HttpError(413, 'request body too large', 'invalid_request_error', null, 'body_too_large'),
   );
-  app.get('/v1/models/:id{.+}', async (c) => c.json(modelObject(await find(c.req.param('id')))));
-  app.post('/v1/chat/completions', async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw new HttpError(400, 'the request body is not valid JSON');
-    }
-    const request = parseChatRequest(body);
-    const served = await find(request.model);
-    const signal = c.req.raw.signal;
-    if (request.stream) {
-      return streamSSE(c, async (stream) => {
-        try {
-          const result = await answer(served, request, signal);
-          for (const chunk of streamChunks(result, request)) {
-            await stream.writeSSE({ data: JSON.stringify(chunk) });
-          }
-        } catch (error) {
-          await stream.writeSSE({ data: JSON.stringify(toHttpError(error).body()) });
-        }
-        await stream.writeSSE({ data: '[DONE]' });
-      });
-    }
+}
+
+/** POST /v1/chat/completions: validate, answer, and reply as JSON or as an SSE stream. */
+async function chatCompletions(
+  c: Context,
+  find: (name: string) => Promise<ServedModel>,
+): Promise<Response> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new HttpError(400, 'the request body is not valid JSON');
+  }
+  const request = parseChatRequest(body);
+  const served = await find(request.model);
+  const signal = c.req.raw.signal;
+  if (!request.stream)
     return c.json(completionBody(await answer(served, request, signal), request));
+  return streamSSE(c, async (stream) => {
+    try {
+      const result = await answer(served, request, signal);
+      for (const chunk of streamChunks(result, request)) {
+        await stream.writeSSE({ data: JSON.stringify(chunk) });
+      }
+    } catch (error) {
+      await stream.writeSSE({ data: JSON.stringify(toHttpError(error).body()) });
+    }
+    await stream.writeSSE({ data: '[DONE]' });
   });
-  options.extend?.(app);
-  return app;
 }
 
 function modelNotFound(name: string): HttpError {
@@ -134,7 +139,7 @@ function modelNotFound(name: string): HttpError {
 
 function bearerKey(key: string) {
   const expected = Buffer.from(key);
-  return async (c: import('hono').Context, next: () => Promise<void>) => {
+  return async (c: Context, next: () => Promise<void>) => {
     const header = c.req.header('authorization') ?? '';
     const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
