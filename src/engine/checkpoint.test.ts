@@ -141,7 +141,7 @@ describe('checkpoints and bad input', () => {
     await engine.save(good, { overwrite: true });
   });
 
-  it('invalid config, empty training set and overlong prompts give one-line errors', async () => {
+  it('invalid config, empty training set, divergence and overlong prompts give one-line errors', async () => {
     const bad = (config: object) => () => Engine.create({ config: { ...SHAPE, ...config } });
     expect(bad({ nHeads: 3 })).toThrow(/field "nHeads": must divide dModel/);
     expect(bad({ dModel: -4 })).toThrow(/field "dModel": must be a positive integer/);
@@ -156,6 +156,12 @@ describe('checkpoints and bad input', () => {
     );
     await expect(engine.train([long], { batchSize: 0 })).rejects.toThrow(
       /hyperparameters.batchSize/,
+    );
+    const broken = Engine.create({ config: SHAPE, tokenizer: Tokenizer.char('abc xyz'), seed: 1 });
+    broken.model.params[5] = Number.NaN;
+    const example = { turns: [{ section: 'response' as const, text: 'abc', train: true }] };
+    await expect(broken.train([example])).rejects.toThrow(
+      /training diverged: the loss is NaN at step 1/,
     );
     const error = await engine
       .generate([{ prompt: 'a' }, { prompt: 'abc'.repeat(6) }])

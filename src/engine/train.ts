@@ -1,6 +1,6 @@
 // The training loop: seeded batches, forward/backward, gradient clipping, AdamW with warmup and
 // cosine decay. Deterministic for a seed; buffers are allocated once per call, never per step.
-import { CancelledError, InvalidInputError } from '../spec/errors.js';
+import { CancelledError, InvalidInputError, SelfEvolveError } from '../spec/errors.js';
 import {
   type BatchPlan,
   checkSequences,
@@ -152,6 +152,7 @@ export async function trainModel(
       tokens += fillBatch(acts, sequences, plan).tokens;
       model.grads.fill(0);
       const loss = forward(model, acts, B, plan.T);
+      if (!Number.isFinite(loss)) throw divergence(step, loss);
       backward(model, acts, B, plan.T);
       const gradNorm = clipGradients(model, s.gradClip);
       const lr = learningRateAt(step, totalSteps, s.learningRate, s.minLearningRate, warmup);
@@ -179,6 +180,18 @@ export async function trainModel(
   }
   const seconds = (performance.now() - started) / 1000;
   return { steps: totalSteps, losses, tokensPerSecond: tokens / seconds, seconds };
+}
+
+/** Training produced a non-finite loss: the weights are unusable, so stop before saving them. */
+function divergence(step: number, loss: number): SelfEvolveError {
+  return new SelfEvolveError(
+    'training_diverged',
+    `training diverged: the loss is ${loss} at step ${step}`,
+    {
+      hint: 'lower the learning rate (or check the starting weights for NaN)',
+      isUserError: true,
+    },
+  );
 }
 
 /** The batch of every step: epochs in order, cut at `total`. */
