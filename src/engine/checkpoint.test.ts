@@ -158,7 +158,7 @@ describe('checkpoints and bad input', () => {
       /hyperparameters.batchSize/,
     );
     const broken = Engine.create({ config: SHAPE, tokenizer: Tokenizer.char('abc xyz'), seed: 1 });
-    broken.model.params[5] = Number.NaN;
+    broken.model.weights.finalNorm[0] = Number.NaN;
     const example = { turns: [{ section: 'response' as const, text: 'abc', train: true }] };
     await expect(broken.train([example])).rejects.toThrow(
       /training diverged: the loss is NaN at step 1/,
