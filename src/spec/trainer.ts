@@ -36,6 +36,11 @@ export interface TrainRequest {
   /** Where to start. */
   readonly base: ModelRef;
   readonly examples: readonly SftExample[];
+  /**
+   * Preference pairs from the same curated data, for trainers that do preference tuning (DPO);
+   * others ignore them. Optional: not every stage has pairs.
+   */
+  readonly preferences?: readonly PreferencePair[];
   /** A name for the result, unique within the run (e.g. `meta`, `round-2`). */
   readonly name: string;
   readonly seed: number;
