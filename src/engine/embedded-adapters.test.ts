@@ -95,6 +95,14 @@ describe('embedded Trainer, ModelLoader and LanguageModel', () => {
     expect(short).toMatchObject({ texts: ['wr'], finishReasons: ['length'] });
   });
 
+  it('a sample does not depend on its batch-mates, on the default (fastest) kernels too', async () => {
+    const mine = ask('x=7-4', '3', { n: 2, temperature: 2, seed: 5 });
+    const [alone] = await model.complete([mine]);
+    const crowd = PAIRS.map(([p, r], i) => ask(p, r, { n: 3, temperature: 1.5, seed: i }));
+    const together = await model.complete([...crowd.slice(0, 2), mine, ...crowd.slice(2)]);
+    expect(together[2].texts).toEqual(alone.texts);
+  });
+
   it('an episode longer than the context throws, or with onContextOverflow "error" fails alone', async () => {
     const long = ask('x=1+1'.repeat(8), '3');
     await expect(model.complete([ask('x=1+1', '3'), long])).rejects.toBeInstanceOf(
