@@ -12,12 +12,12 @@ const prob = z.number().min(0).max(1);
 /** Sampling lengths, in tokens, for each section. */
 const lengths = z
   .object({
-    response: int(1).default(48),
-    feedback: int(1).default(80),
-    refinement: int(1).default(48),
+    response: int(1).default(64),
+    feedback: int(1).default(120),
+    refinement: int(1).default(64),
   })
   .strict()
-  .default({ response: 48, feedback: 80, refinement: 48 });
+  .default({ response: 64, feedback: 120, refinement: 64 });
 
 export const selfConfigSchema = z
   .object({
@@ -110,7 +110,7 @@ export const selfConfigSchema = z
     generation: z
       .object({ chunk: int(1).default(64), maxTokens: lengths })
       .strict()
-      .default({ chunk: 64, maxTokens: { response: 48, feedback: 80, refinement: 48 } }),
+      .default({ chunk: 64, maxTokens: { response: 64, feedback: 120, refinement: 64 } }),
   })
   .strict();
 

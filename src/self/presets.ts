@@ -3,7 +3,7 @@
 import type { SelfConfigInput } from './config.js';
 
 /** Every character the equations task writes, so a fresh char-level tokenizer covers them all. */
-export const EQUATIONS_ALPHABET = ' \n-+*/=:,.0123456789Sabcdefghiklmnorstuvwx';
+export const EQUATIONS_ALPHABET = ' \n-+*/=:,.0123456789Sabcdefghijklmnopqrstuvwxyz';
 
 const MODEL = {
   kind: 'embedded',

@@ -1,5 +1,6 @@
 // `self-evolve runs`: lists runs, and `runs show <run>` prints one (stages, models, results).
 import { Command } from 'commander';
+import { compareRuns, formatComparison } from '../../report/compare.js';
 import { formatTable } from '../../report/table.js';
 import { summarize } from '../../self/summary.js';
 import { openStore, requireRun, runConfig, withRunsDir } from '../self-runtime.js';
@@ -65,6 +66,18 @@ function show(name: string, opts: Opts): void {
   }
 }
 
+function compare(names: string[], opts: Opts): void {
+  const store = openStore(opts.runsDir);
+  try {
+    const summaries = names.map((n) => summarize(n, runConfig(requireRun(store, n)), store));
+    if (opts.json)
+      process.stdout.write(`${JSON.stringify({ runs: names, rows: compareRuns(summaries) })}\n`);
+    else process.stdout.write(`${formatComparison(summaries)}\n`);
+  } finally {
+    store.close();
+  }
+}
+
 export function command(): Command {
   const cmd = new Command('runs').description('List runs, or show one with `runs show <run>`');
   withRunsDir(
@@ -80,6 +93,18 @@ export function command(): Command {
       .argument('<run>')
       .option('--json', 'one JSON object'),
   ).action((name: string, opts: Opts) => show(name, opts));
-  cmd.addHelpText('after', '\nExamples:\n  self-evolve runs\n  self-evolve runs show demo --json');
+  withRunsDir(
+    cmd
+      .command('compare')
+      .description(
+        'accuracy of each ablation row across runs (e.g. seeds), with mean ± sd, as markdown',
+      )
+      .argument('<runs...>')
+      .option('--json', 'one JSON object'),
+  ).action((names: string[], opts: Opts) => compare(names, opts));
+  cmd.addHelpText(
+    'after',
+    '\nExamples:\n  self-evolve runs\n  self-evolve runs show demo --json\n  self-evolve runs compare demo demo-2 demo-3',
+  );
   return cmd;
 }

@@ -1,0 +1,100 @@
+// The quick demo end to end through the CLI (real engine, real store), then every command that
+// reads a run: runs, runs show, ask, eval on a generated file, export, and the bad-input paths.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '../../../bin/self-evolve.js');
+const dir = mkdtempSync(join(tmpdir(), 'demo-'));
+const runsDir = join(dir, 'runs');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args, '--runs-dir', runsDir], {
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('self-evolve demo --quick', () => {
+  it('runs SELF end to end and every command reads the run', () => {
+    const demo = cli('demo', '--quick', '--json');
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stderr).toBe('');
+    const summary = JSON.parse(demo.stdout);
+    expect(summary.run).toBe('demo-quick');
+    const names = summary.stages.map((s: { name: string }) => s.name);
+    expect(names).toEqual(['base', 'meta', 'round-1', 'round-2']);
+    for (const s of summary.stages) {
+      for (const k of [
+        'direct_acc',
+        'refined_acc',
+        'feedback_precision',
+        'feedback_recall',
+        'kept',
+        'kept_precision',
+        'seconds',
+      ]) {
+        expect(s).toHaveProperty(k);
+      }
+    }
+    const [base, meta, , last] = summary.stages;
+    // Same direction as the full demo: meta-skills and self-evolution help, refinement does not hurt.
+    expect(meta.direct_acc).toBeGreaterThan(base.direct_acc);
+    expect(last.direct_acc).toBeGreaterThan(base.direct_acc);
+    expect(meta.refined_acc).toBeGreaterThanOrEqual(meta.direct_acc);
+    expect(last.kept).toBeGreaterThan(0);
+
+    const report = readFileSync(join(runsDir, 'demo-quick', 'report.html'), 'utf8');
+    expect(report).toContain('<svg');
+    expect(report).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+
+    expect(cli('runs').stdout).toMatch(/demo-quick\s+finished/);
+    const shown = JSON.parse(cli('runs', 'show', 'demo-quick', '--json').stdout);
+    expect(shown.models.map((m: { name: string }) => m.name)).toEqual(names);
+
+    const ask = JSON.parse(
+      cli('ask', '--run', 'demo-quick', '--json', 'Solve for x: 3*x + 4 = 19').stdout,
+    );
+    expect(ask.attempts[0].feedback).toBeDefined();
+
+    const data = join(dir, 'test.jsonl');
+    expect(cli('data', 'gen', '--n', '20', '--seed', '5', '--out', data).code).toBe(0);
+    const evaluated = JSON.parse(
+      cli('eval', '--run', 'demo-quick', '--data', data, '--refine', '1', '--json').stdout,
+    );
+    expect(evaluated.n).toBe(20);
+    expect(evaluated.refined_acc).toBeGreaterThanOrEqual(0);
+
+    const out = join(dir, 'export');
+    const exported = JSON.parse(cli('export', 'demo-quick', '--out', out, '--json').stdout);
+    expect(exported.counts.chat).toBe(
+      summary.stages.slice(2).reduce((n: number, s: { kept: number }) => n + s.kept, 0),
+    );
+    const chat = readFileSync(join(out, 'chat.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(chat[0]).messages.map((m: { role: string }) => m.role)).toEqual([
+      'user',
+      'assistant',
+    ]);
+    expect(existsSync(join(out, 'dpo.jsonl'))).toBe(true);
+    const again = cli('export', 'demo-quick', '--out', out);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/chat\.jsonl: already exists/);
+  });
+
+  it('rejects bad input with file:line and field, exit code 2', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{\n  "evolve": {\n    "rounds": -1\n  }\n}\n');
+    const r = cli('run', '--config', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json:3 field "evolve\.rounds"/);
+    const jsonl = join(dir, 'bad.jsonl');
+    writeFileSync(jsonl, '{"prompt": "Solve for x: 2*x = 4", "answer": 2}\n{"answer": 3}\n');
+    const e = cli('eval', '--run', 'demo-quick', '--data', jsonl);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/bad\.jsonl:2 field "prompt"/);
+    const missing = cli('resume', 'nope');
+    expect(missing.code).toBe(2);
+  });
+});
