@@ -4,9 +4,9 @@
 // forward (same dot products, softmax and P·V order), so generation with and without the cache
 // agrees bit for bit.
 
-import { tile } from './gemm';
+import { tileInline } from './gemm';
 import { nextChunk, threadScratch } from './runtime';
-import { dot, hsum, vexp } from './simd-math';
+import { dot, hsum, loadUpTo4, vexp } from './simd-math';
 
 /** [A0+A2, A1+A3, B0+B2, B1+B3] summed pairwise: [hsum(A), hsum(B), hsum(C), hsum(D)]. */
 function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
@@ -107,18 +107,20 @@ function scores(
   for (let s = 0; s < keys; s += 2) {
     const b0 = k + <usize>s * krs;
     const nr = min(2, keys - s);
-    dot4x2(
-      a0,
-      a1,
-      a2,
-      a3,
-      b0,
-      nr > 1 ? b0 + krs : b0,
-      n,
-      p + <usize>t0 * crs + ((<usize>s) << 2),
-      crs,
-      mr,
-      nr,
+    inline.always(
+      dot4x2(
+        a0,
+        a1,
+        a2,
+        a3,
+        b0,
+        nr > 1 ? b0 + krs : b0,
+        n,
+        p + <usize>t0 * crs + ((<usize>s) << 2),
+        crs,
+        mr,
+        nr,
+      ),
     );
   }
 }
@@ -130,32 +132,28 @@ function scores(
 export function softmaxRow(p: usize, n: i32, total: i32, scale: f32): void {
   const n4 = (<usize>(n & ~3)) << 2;
   const end = (<usize>n) << 2;
-  const sv = f32x4.splat(scale);
   let mv = f32x4.splat(-Infinity);
-  for (let i: usize = 0; i < n4; i += 16) {
-    const x = f32x4.mul(v128.load(p + i), sv);
-    v128.store(p + i, x);
-    mv = f32x4.max(mv, x);
-  }
-  let mx = max(
-    max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
-    max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)),
-  );
+  for (let i: usize = 0; i < n4; i += 16) mv = f32x4.pmax(mv, v128.load(p + i));
+  let top = f32x4.pmax(mv, v128.shuffle<f32>(mv, mv, 2, 3, 0, 1));
+  top = f32x4.pmax(top, v128.shuffle<f32>(top, top, 1, 0, 3, 2));
+  let raw = f32x4.extract_lane(top, 0);
   for (let i = n4; i < end; i += 4) {
-    const x = load<f32>(p + i) * scale;
-    store<f32>(p + i, x);
-    mx = max(mx, x);
+    const x = load<f32>(p + i);
+    raw = x > raw ? x : raw;
   }
+  // scaling by a positive number keeps the order: the max of the scaled scores, exactly
+  const mx = raw * scale;
   const m = f32x4.splat(mx);
+  const sv = f32x4.splat(scale);
   let sumv = f32x4.splat(0);
   for (let i: usize = 0; i < n4; i += 16) {
-    const e = vexp(f32x4.sub(v128.load(p + i), m));
+    const e = vexp(f32x4.sub(f32x4.mul(v128.load(p + i), sv), m));
     v128.store(p + i, e);
     sumv = f32x4.add(sumv, e);
   }
   let sum = hsum(sumv);
   for (let i = n4; i < end; i += 4) {
-    const e = f32x4.extract_lane(vexp(f32x4.splat(load<f32>(p + i) - mx)), 0);
+    const e = f32x4.extract_lane(vexp(f32x4.splat(load<f32>(p + i) * scale - mx)), 0);
     store<f32>(p + i, e);
     sum += e;
   }
@@ -164,6 +162,73 @@ export function softmaxRow(p: usize, n: i32, total: i32, scale: f32): void {
   for (let i = n4; i < end; i += 4)
     store<f32>(p + i, load<f32>(p + i) * f32x4.extract_lane(inv, 0));
   memory.fill(p + end, 0, ((<usize>total) << 2) - end);
+}
+
+/*
+ * Per-thread staging of one head, in the thread's scratch after its 128-byte tile: two
+ * contiguous (T, Dh) copies for the dot products (rows0, rows1), three (Dh/8, T, 8) panel copies
+ * for the P·V-style products (panels0..2) and two (T, T+4) matrices (square0, square1). Read in
+ * place, head slices and 512-byte rows of P sit at power-of-two strides that collide in L1.
+ */
+let rows0: usize = 0;
+let rows1: usize = 0;
+let panels0: usize = 0;
+let panels1: usize = 0;
+let panels2: usize = 0;
+let square0: usize = 0;
+let square1: usize = 0;
+
+/** Lays out this thread's staging area for sequences of T and heads of Dh. */
+function stage(T: i32, Dh: i32): void {
+  const rows = <usize>T * Dh * 4;
+  const panels = <usize>((Dh + 7) >> 3) * T * 32;
+  const square = <usize>T * (T + 4) * 4;
+  rows0 = threadScratch() + 128;
+  rows1 = rows0 + rows;
+  panels0 = rows1 + rows;
+  panels1 = panels0 + panels;
+  panels2 = panels1 + panels;
+  square0 = panels2 + panels;
+  square1 = square0 + square;
+}
+
+/** Per-thread scratch bytes the training attention needs (see Staging). */
+export function attentionScratchBytes(T: i32, Dh: i32): i32 {
+  return 128 + 2 * T * Dh * 4 + 3 * ((Dh + 7) >> 3) * T * 32 + 2 * T * (T + 4) * 4;
+}
+
+/** dst (rows, cols), row stride ld floats = src rows (stride rs bytes), copied. */
+function copyRows(dst: usize, ld: i32, src: usize, rs: usize, rows: i32, cols: i32): void {
+  const c4 = (<usize>(cols & ~3)) << 2;
+  const end = (<usize>cols) << 2;
+  const lds = (<usize>ld) << 2;
+  for (let r = 0; r < rows; r++) {
+    let i: usize = 0;
+    for (; i < c4; i += 16) v128.store(dst + i, v128.load(src + i));
+    for (; i < end; i += 4) store<f32>(dst + i, load<f32>(src + i));
+    dst += lds;
+    src += rs;
+  }
+}
+
+/** dst (cols/8, rows, 8): columns of src (stride rs bytes) in panels of 8, zero past cols. */
+function packPanels(dst: usize, src: usize, rs: usize, rows: i32, cols: i32): void {
+  for (let c0 = 0; c0 < cols; c0 += 8) {
+    const n = min(8, cols - c0);
+    let d = dst + <usize>(c0 >> 3) * rows * 32;
+    let s = src + ((<usize>c0) << 2);
+    for (let r = 0; r < rows; r++) {
+      if (n === 8) {
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+      } else {
+        v128.store(d, loadUpTo4(s, min(4, n)));
+        v128.store(d, n > 4 ? loadUpTo4(s + 16, n - 4) : f32x4.splat(0), 16);
+      }
+      d += 32;
+      s += rs;
+    }
+  }
 }
 
 /** out(B·T, C), probs (B,H,T,T); q, k, v (B·T, stride). One chunk per (b, h). */
@@ -182,43 +247,42 @@ export function attentionForward(
   const C = H * Dh;
   const scale = <f32>(1 / Math.sqrt(<f64>Dh));
   const rs = (<usize>stride) << 2;
+  const hs = (<usize>Dh) << 2;
   const ors = (<usize>C) << 2;
   const prs = (<usize>T) << 2;
+  stage(T, Dh);
   for (let u = nextChunk(); u < B * H; u = nextChunk()) {
     const b = u / H;
     const h = u % H;
     const head = (<usize>b * T * stride + <usize>h * Dh) << 2;
-    const qb = q + head;
-    const kb = k + head;
-    const vb = v + head;
+    copyRows(rows0, Dh, q + head, rs, T, Dh);
+    copyRows(rows1, Dh, k + head, rs, T, Dh);
+    packPanels(panels0, v + head, rs, T, Dh);
     const ob = out + ((<usize>b * T * C + <usize>h * Dh) << 2);
     const pb = probs + ((<usize>u * T * T) << 2);
     for (let t0 = 0; t0 < T; t0 += 4) {
       const mr = min(4, T - t0);
-      scores(pb, T, qb, rs, kb, rs, t0, mr, Dh);
+      scores(pb, T, rows0, hs, rows1, hs, t0, mr, Dh);
       for (let r = 0; r < mr; r++) softmaxRow(pb + <usize>(t0 + r) * prs, t0 + r + 1, T, scale);
       for (let d0 = 0; d0 < Dh; d0 += 8) {
-        tile(
-          pb + <usize>t0 * prs,
-          prs,
-          4,
-          vb + ((<usize>d0) << 2),
-          rs,
-          t0 + mr,
-          ob + <usize>t0 * ors + ((<usize>d0) << 2),
-          ors,
-          false,
-          mr,
-          min(8, Dh - d0),
+        inline.always(
+          tileInline(
+            pb + <usize>t0 * prs,
+            prs,
+            4,
+            panels0 + <usize>(d0 >> 3) * T * 32,
+            32,
+            t0 + mr,
+            ob + <usize>t0 * ors + ((<usize>d0) << 2),
+            ors,
+            false,
+            mr,
+            min(8, Dh - d0),
+          ),
         );
       }
     }
   }
-}
-
-/** Per-thread scratch bytes attentionBackward needs for sequence length T. */
-export function attentionScratchBytes(T: i32): i32 {
-  return 128 + T * T * 4;
 }
 
 /** dq, dk, dv (B·T, stride) += gradients given dout (B·T, C) and the saved probs. */
@@ -240,73 +304,48 @@ export function attentionBackward(
   const C = H * Dh;
   const scale = <f32>(1 / Math.sqrt(<f64>Dh));
   const rs = (<usize>stride) << 2;
+  const hs = (<usize>Dh) << 2;
   const ors = (<usize>C) << 2;
   const prs = (<usize>T) << 2;
-  const ds = threadScratch() + 128; // dS: (T, T)
+  stage(T, Dh);
+  const ld = T + 4;
+  const lds = (<usize>ld) << 2;
+  const pt = square0; // P, (T, T+4)
+  const ds = square1; // dS, (T, T+4)
   for (let u = nextChunk(); u < B * H; u = nextChunk()) {
     const b = u / H;
     const h = u % H;
     const head = (<usize>b * T * stride + <usize>h * Dh) << 2;
     const ob = dout + ((<usize>b * T * C + <usize>h * Dh) << 2);
     const pb = probs + ((<usize>u * T * T) << 2);
+    copyRows(rows0, Dh, ob, ors, T, Dh);
+    copyRows(rows1, Dh, v + head, rs, T, Dh);
+    packPanels(panels0, q + head, rs, T, Dh);
+    packPanels(panels1, k + head, rs, T, Dh);
+    packPanels(panels2, ob, ors, T, Dh);
+    copyRows(pt, ld, pb, prs, T, T);
     for (let t0 = 0; t0 < T; t0 += 4) {
       const mr = min(4, T - t0);
-      scores(ds, T, ob, ors, v + head, rs, t0, mr, Dh); // dP = dO·Vᵀ
-      for (let r = 0; r < mr; r++)
-        softmaxBackwardRow(
-          ds + <usize>(t0 + r) * prs,
-          pb + <usize>(t0 + r) * prs,
-          t0 + r + 1,
-          T,
-          scale,
-        );
+      scores(ds, ld, rows0, hs, rows1, hs, t0, mr, Dh); // dP = dO·Vᵀ
+      for (let r = 0; r < mr; r++) {
+        const row = <usize>(t0 + r) * lds;
+        softmaxBackwardRow(ds + row, pt + row, t0 + r + 1, T, scale);
+      }
     }
     for (let t0 = 0; t0 < T; t0 += 4) {
       const mr = min(4, T - t0);
+      const diag = (<usize>t0 * ld + t0) << 2;
       for (let d0 = 0; d0 < Dh; d0 += 8) {
         const nr = min(8, Dh - d0);
-        const dcol = (<usize>d0) << 2;
-        const diag = (<usize>t0 * T + t0) << 2;
+        const panel = <usize>(d0 >> 3) * T * 32;
+        const at = head + <usize>t0 * rs + ((<usize>d0) << 2);
         // rows t0.. of dq: Σ_{s ≤ t} dS[t,s]·k_s; of dv, dk (as rows s = t0..): Σ_{t ≥ s}
-        tile(
-          ds + <usize>t0 * prs,
-          prs,
-          4,
-          k + head + dcol,
-          rs,
-          t0 + mr,
-          dq + head + <usize>t0 * rs + dcol,
-          rs,
-          true,
-          mr,
-          nr,
-        );
-        tile(
-          pb + diag,
-          4,
-          prs,
-          ob + <usize>t0 * ors + dcol,
-          ors,
-          T - t0,
-          dv + head + <usize>t0 * rs + dcol,
-          rs,
-          true,
-          mr,
-          nr,
-        );
-        tile(
-          ds + diag,
-          4,
-          prs,
-          q + head + <usize>t0 * rs + dcol,
-          rs,
-          T - t0,
-          dk + head + <usize>t0 * rs + dcol,
-          rs,
-          true,
-          mr,
-          nr,
-        );
+        // biome-ignore format: one call per line
+        inline.always(tileInline(ds + <usize>t0 * lds, lds, 4, panels1 + panel, 32, t0 + mr, dq + at, rs, true, mr, nr));
+        // biome-ignore format: one call per line
+        inline.always(tileInline(pt + diag, 4, lds, panels2 + panel + ((<usize>t0) << 5), 32, T - t0, dv + at, rs, true, mr, nr));
+        // biome-ignore format: one call per line
+        inline.always(tileInline(ds + diag, 4, lds, panels0 + panel + ((<usize>t0) << 5), 32, T - t0, dk + at, rs, true, mr, nr));
       }
     }
   }

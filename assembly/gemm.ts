@@ -136,6 +136,29 @@ export function tile(
   }
 }
 
+/**
+ * `tile` with the full-tile case written for inlining: call it as `inline.always(tileInline(...))`
+ * so that constant strides reach the kernel's loop.
+ */
+export function tileInline(
+  a: usize,
+  ars: usize,
+  aks: usize,
+  b: usize,
+  bks: usize,
+  kc: i32,
+  c: usize,
+  crs: usize,
+  init: bool,
+  mr: i32,
+  nr: i32,
+): void {
+  if (mr === 4 && nr === 8) {
+    // biome-ignore format: one call per row
+    inline.always(kernel4x8(a, a + ars, a + 2 * ars, a + 3 * ars, aks, b, bks, kc, c, c + crs, c + 2 * crs, c + 3 * crs, init));
+  } else tile(a, ars, aks, b, bks, kc, c, crs, init, mr, nr);
+}
+
 /** Packs columns [8p, 8p+8) of b into panel p of dst: (K, 8), zero past N. bT: b is (N,K). */
 function packPanel(dst: usize, b: usize, p: i32, N: i32, K: i32, bT: bool): void {
   const d = dst + <usize>p * K * 32;

@@ -28,9 +28,11 @@ export function dot(x: usize, y: usize, n: i32): f32 {
  */
 export function vexp(x: v128): v128 {
   const under = f32x4.lt(x, f32x4.splat(-87.33654));
-  x = f32x4.min(x, f32x4.splat(88.0));
-  x = f32x4.max(x, f32x4.splat(-87.33654));
-  const n = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(<f32>Math.LOG2E)), f32x4.splat(0.5)));
+  // pmin/pmax are single instructions; this operand order lets a NaN through
+  x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(-87.33654));
+  // n = round(x·log2 e) by the 1.5·2^23 trick: t's low mantissa bits hold n
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(<f32>Math.LOG2E)), f32x4.splat(12582912.0));
+  const n = f32x4.sub(t, f32x4.splat(12582912.0));
   x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
   let y = f32x4.splat(1.98756915e-4);
@@ -40,7 +42,7 @@ export function vexp(x: v128): v128 {
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(x, x)), x), f32x4.splat(1.0));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const pow2n = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23);
   return v128.andnot(f32x4.mul(y, pow2n), under);
 }
 

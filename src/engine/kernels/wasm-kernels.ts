@@ -277,6 +277,7 @@ export class WasmKernels implements Kernels {
     stride: number,
   ): void {
     const p = [this.ptr(out), this.ptr(probs), this.ptr(q), this.ptr(k), this.ptr(v)];
+    this.ensureScratch(this.exports.attentionScratchBytes(T, Dh));
     const parallel = B * H > 1 && B * H * T * T * Dh >= PARALLEL_FLOPS;
     this.run(OP.attentionForward, [...p, B, T, H, Dh, stride], parallel);
   }
@@ -297,8 +298,8 @@ export class WasmKernels implements Kernels {
     stride: number,
     _scratch: Float32Array,
   ): void {
-    // Each thread keeps its (T,T) dS in its own scratch, which stays in cache; `_scratch` unused.
-    this.ensureScratch(this.exports.attentionScratchBytes(T));
+    // Each thread stages a head and its (T,T) dS in its own scratch, which stays in cache.
+    this.ensureScratch(this.exports.attentionScratchBytes(T, Dh));
     const grads = [this.ptr(dq), this.ptr(dk), this.ptr(dv), this.ptr(dout), this.ptr(probs)];
     const inputs = [this.ptr(q), this.ptr(k), this.ptr(v)];
     const parallel = B * H > 1 && B * H * T * T * Dh >= PARALLEL_FLOPS;
