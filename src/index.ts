@@ -3,7 +3,10 @@
 export * from './benchmarks/index.js';
 export * from './config/models.js';
 export * from './engine/index.js';
+export * from './gguf/index.js';
 export * from './providers/index.js';
+export * from './providers/llama-cpp/index.js';
 export { createServerApp, type ServedModel } from './server/server-app.js';
 export { type RunningServer, startServer } from './server/start-server.js';
 export * from './spec/index.js';
+export * from './trainers/index.js';
