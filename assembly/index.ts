@@ -21,4 +21,4 @@ export {
   swigluBackward,
   swigluForward,
 } from './layers';
-export { CTRL_CHUNK, CTRL_PACK, CTRL_SCRATCH, setThread } from './runtime';
+export { CTRL_CHUNK, CTRL_CLAIMS, CTRL_PACK, CTRL_SCRATCH, setThread } from './runtime';

@@ -6,6 +6,8 @@
 export const CTRL_CHUNK: usize = 8;
 /** Pointer to the shared packing buffer (u32). */
 export const CTRL_PACK: usize = 16;
+/** Per-thread counts of chunk claims (u32 each), for tests and statistics. */
+export const CTRL_CLAIMS: usize = 512;
 /** Per-thread scratch pointers (u32 each), indexed by thread. */
 export const CTRL_SCRATCH: usize = 1024;
 
@@ -18,6 +20,8 @@ export function setThread(index: i32): void {
 
 /** Claims the next work chunk; chunks at or above the op's count mean "done". */
 export function nextChunk(): i32 {
+  const claims = CTRL_CLAIMS + ((<usize>threadIndex) << 2);
+  store<u32>(claims, load<u32>(claims) + 1);
   return atomic.add<i32>(CTRL_CHUNK, 1);
 }
 

@@ -30,6 +30,7 @@ describe('wasm-simd determinism', () => {
     two = await WasmKernels.create({ threads: 2 });
   });
   afterAll(async () => {
+    expect(two.workerChunks()).toBeGreaterThan(0);
     await one.dispose();
     await two.dispose();
   });

@@ -96,6 +96,9 @@ describe('wasm-simd against the TypeScript reference, sizes that run on every th
     two = await WasmKernels.create({ threads: 2 });
   });
   afterAll(async () => {
+    // The two-thread results above were really computed in part by the worker.
+    expect(two.workerChunks()).toBeGreaterThan(0);
+    expect(one.workerChunks()).toBe(0);
     await one.dispose();
     await two.dispose();
   });

@@ -9,7 +9,7 @@ import type { Kernels } from './kernels.js';
 import { type WasmGlobal, type WasmInstance, type WasmModule, wasmApi } from './wasm-api.js';
 import { WasmHeap } from './wasm-heap.js';
 import { ThreadPool } from './wasm-threads.js';
-import { CTRL } from './wasm-worker-source.js';
+import { CLAIMS_BYTE, CTRL, JOINS_BYTE } from './wasm-worker-source.js';
 
 /** Exports callable as ops, in op-index order (shared with the workers). */
 const OPS = [
@@ -110,7 +110,9 @@ export class WasmKernels implements Kernels {
     const chunk = (exports.CTRL_CHUNK as WasmGlobal).value;
     const pack = (exports.CTRL_PACK as WasmGlobal).value;
     const scratch = (exports.CTRL_SCRATCH as WasmGlobal).value;
-    if (chunk !== 4 * CTRL.CHUNK || pack !== 4 * CTRL.PACK || scratch !== SCRATCH_TABLE_BYTE) {
+    const claims = (exports.CTRL_CLAIMS as WasmGlobal).value;
+    const layout = [chunk, pack, scratch, claims].join();
+    if (layout !== [4 * CTRL.CHUNK, 4 * CTRL.PACK, SCRATCH_TABLE_BYTE, CLAIMS_BYTE].join()) {
       throw new SelfEvolveError('kernels', 'build/kernels.wasm does not match this adapter', {
         hint: 'run `npm run build`',
       });
@@ -124,6 +126,19 @@ export class WasmKernels implements Kernels {
       spinMicros: options.spinMicros,
     });
     return new WasmKernels(new WasmHeap(memory, HEAP_BASE), pool, instance);
+  }
+
+  /**
+   * Work chunks computed by worker threads (not the main one) since creation: how much of the
+   * work was actually split.
+   */
+  workerChunks(): number {
+    const view = this.heap.i32(0, 512);
+    let chunks = 0;
+    for (let t = 1; t < this.threads; t++) {
+      chunks += (view[CLAIMS_BYTE / 4 + t] >>> 0) - (view[JOINS_BYTE / 4 + t] >>> 0);
+    }
+    return chunks;
   }
 
   /** Bytes of WebAssembly memory mapped, and in use by live buffers. */

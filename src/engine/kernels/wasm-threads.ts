@@ -1,12 +1,15 @@
-// Runs kernel ops on the main thread plus worker threads that share one WebAssembly.Memory.
-// An op is started by writing its index and arguments to the control page and bumping a
-// generation counter (Atomics.notify); every thread then calls the same export, which takes work
-// chunks from an atomic counter until none are left; the main thread waits (Atomics.wait) until
-// every worker has counted itself done. No message passes per op.
+// Runs kernel ops on the main thread plus worker threads that share one WebAssembly.Memory, with
+// no message per op. The main thread writes the op and its arguments to the control page, opens
+// it for joining (JOIN) and publishes its generation (GEN, Atomics.notify). Idle workers spin
+// briefly, then sleep in Atomics.wait; a woken worker joins by compare-exchange on JOIN while the
+// op is open. Every participant calls the same export, which takes work chunks from an atomic
+// counter until none are left. When the main thread runs out of chunks it closes JOIN and waits
+// (Atomics.wait) only for the workers that joined: a worker the OS has not scheduled yet is never
+// waited for, it finds the op closed and goes back to sleep. So ops stay fast on a busy machine.
 import { Worker } from 'node:worker_threads';
 import { SelfEvolveError } from '../../spec/errors.js';
 import type { WasmInstance, WasmMemory, WasmModule } from './wasm-api.js';
-import { ARGS_BYTE, CTRL, MAX_ARGS, WORKER_SOURCE } from './wasm-worker-source.js';
+import { ARGS_BYTE, CTRL, JOIN_CLOSED, MAX_ARGS, WORKER_SOURCE } from './wasm-worker-source.js';
 
 /** How long an idle thread spins before sleeping: ops come in bursts during training. */
 const DEFAULT_SPIN_MICROS = 100;
@@ -37,6 +40,7 @@ export class ThreadPool {
   private readonly workers: Worker[];
   private readonly spinMicros: number;
   private disposed = false;
+  private generation = 0;
 
   private constructor(options: ThreadPoolOptions, workers: Worker[]) {
     const buffer = options.memory.buffer;
@@ -60,7 +64,6 @@ export class ThreadPool {
           module: options.module,
           memory: options.memory,
           index,
-          workers: options.threads - 1,
           names: options.names,
           spinMicros: options.spinMicros ?? DEFAULT_SPIN_MICROS,
         },
@@ -106,7 +109,9 @@ export class ThreadPool {
     Atomics.store(ctl, CTRL.OP, op);
     Atomics.store(ctl, CTRL.DONE, 0);
     Atomics.store(ctl, CTRL.ERROR, 0);
-    Atomics.add(ctl, CTRL.GEN, 1);
+    this.generation = (this.generation + 1) & 0xffffff;
+    Atomics.store(ctl, CTRL.JOIN, this.generation << 8);
+    Atomics.store(ctl, CTRL.GEN, this.generation);
     Atomics.notify(ctl, CTRL.GEN);
     let result = 0;
     let failure: unknown;
@@ -115,7 +120,7 @@ export class ThreadPool {
     } catch (error) {
       failure = error;
     }
-    this.waitForWorkers();
+    this.waitForWorkers(this.close());
     if (failure !== undefined) throw failure;
     if (Atomics.load(ctl, CTRL.ERROR) !== 0) {
       throw new SelfEvolveError('kernels', `kernel op #${op} failed on a worker thread`);
@@ -134,15 +139,26 @@ export class ThreadPool {
     this.disposed = true;
     if (this.workers.length === 0) return;
     const exited = this.workers.map((w) => new Promise((resolve) => w.once('exit', resolve)));
-    Atomics.store(this.ctl, CTRL.OP, -1);
-    Atomics.add(this.ctl, CTRL.GEN, 1);
+    Atomics.store(this.ctl, CTRL.QUIT, 1);
+    this.generation = (this.generation + 1) & 0xffffff;
+    Atomics.store(this.ctl, CTRL.GEN, this.generation);
     Atomics.notify(this.ctl, CTRL.GEN);
     await Promise.all(exited);
   }
 
-  private waitForWorkers(): void {
+  /** Stops workers from joining the current op; returns how many joined. */
+  private close(): number {
     const ctl = this.ctl;
-    const want = this.workers.length;
+    for (;;) {
+      const join = Atomics.load(ctl, CTRL.JOIN);
+      if (Atomics.compareExchange(ctl, CTRL.JOIN, join, join | JOIN_CLOSED) === join) {
+        return join & (JOIN_CLOSED - 1);
+      }
+    }
+  }
+
+  private waitForWorkers(want: number): void {
+    const ctl = this.ctl;
     const started = performance.now();
     let spins = 0;
     for (;;) {
