@@ -14,7 +14,7 @@ import { createOpenAICompatibleModel } from '../providers/openai-compatible.js';
 import { UsageLedger } from '../providers/usage-ledger.js';
 import { mergeConfig, parseConfig } from '../self/config.js';
 import { runPipeline } from '../self/pipeline.js';
-import { PRESETS } from '../self/presets.js';
+import { TINY_CONFIG } from '../self/test-configs.js';
 import type { RunStore } from '../spec/run-store.js';
 import type { Teacher } from '../spec/task.js';
 import type { ModelLoader } from '../spec/trainer.js';
@@ -23,23 +23,14 @@ import { createTask } from '../tasks/task-registry.js';
 import { checkpointResolver, programmaticTeacher } from './served-models.js';
 import { startServer } from './start-server.js';
 
-// The quick preset, shrunk to seconds: the plumbing is under test, not the gains.
+// The pipeline's tiny test config, smaller still: the plumbing is under test, not the gains.
 const CONFIG = parseConfig(
-  mergeConfig(PRESETS.quick, {
+  mergeConfig(TINY_CONFIG, {
     seed: 5,
-    model: { meta: { config: { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, contextLength: 256 } } },
-    task: { name: 'equations', params: { solution: [0, 9], constant: [1, 9] } },
     data: { train: 200, test: 16 },
-    base: { train: { steps: 30, batchSize: 16, learningRate: 1e-2 } },
-    meta: { prompts: 32, train: { steps: 20, batchSize: 16, learningRate: 1e-2 } },
-    evolve: {
-      rounds: 1,
-      prompts: 24,
-      refine: 1,
-      train: { steps: 5, batchSize: 8, learningRate: 3e-3 },
-    },
-    eval: { refine: 1 },
-    generation: { chunk: 16, maxTokens: { response: 40, feedback: 64, refinement: 40 } },
+    base: { train: { steps: 30, batchSize: 16 } },
+    meta: { prompts: 32, train: { steps: 20, batchSize: 16 } },
+    evolve: { prompts: 24, train: { steps: 5, batchSize: 8 } },
   }),
 );
 
@@ -126,7 +117,7 @@ describe('SELF over HTTP', () => {
     expect(faulty.samples).toEqual(clean.samples);
     // The teacher's kept set (meta) is not empty; a model this small keeps nothing by itself yet.
     expect(faulty.samples[0].filter((s) => s.kept).length).toBeGreaterThan(0);
-    expect(faulty.samples[1].length).toBe(24);
+    expect(faulty.samples[1]).toHaveLength(24);
     expect(faulty.summary.stages.map((s) => s.direct_acc)).toEqual(
       clean.summary.stages.map((s) => s.direct_acc),
     );
