@@ -6,6 +6,7 @@ export {
   type CommandTrainerOptions,
   type CommandTrainRequest,
 } from './command-trainer.js';
+export { OpenAITrainer, type OpenAITrainerOptions } from './openai-trainer.js';
 export {
   dpoJsonl,
   openAIChatJsonl,
