@@ -2,6 +2,7 @@
 // of an upstream OpenAI-compatible model, or the fixed-latency benchmark model; with online
 // self-refinement through the `self_refine` request field.
 import { Command } from 'commander';
+import { withFineTuning } from '../../server/fine-tuning/index.js';
 import {
   checkpointResolver,
   embeddedCheckpoint,
@@ -30,6 +31,7 @@ interface Opts {
   port: string;
   apiKeyEnv?: string;
   maxBodyBytes: string;
+  fineTuning?: string;
   json?: boolean;
 }
 
@@ -94,8 +96,11 @@ async function run(opts: Opts): Promise<void> {
   }
   const server = await startServer({
     models,
-    resolve: dynamic?.resolve,
-    onClose: dynamic?.close,
+    ...withFineTuning(
+      opts.fineTuning,
+      { resolve: dynamic?.resolve, onClose: dynamic?.close },
+      { models: opts.model, checkpoints: opts.checkpoints, task },
+    ),
     host: opts.host,
     port: intOption(opts.port, '--port'),
     apiKey: secret(opts.apiKeyEnv, '--api-key-env'),
@@ -161,19 +166,25 @@ export function command(): Command {
       'require "Authorization: Bearer <key>", the key read from this environment variable',
     )
     .option('--max-body-bytes <n>', 'largest request body accepted', String(1 << 20))
+    .option(
+      '--fine-tuning <dir>',
+      'offer the OpenAI files and fine-tuning API for the served checkpoints; state kept in <dir>',
+    )
     .option('--json', 'print one JSON line {"baseURL", "models"} on stdout once listening')
     .addHelpText(
       'after',
       '\nEndpoints: GET /v1/models, POST /v1/chat/completions (stream: true for SSE), GET /health.\n' +
         'Online self-refinement: add "self_refine": {"max_iterations": 2, "return_trace": true}.\n' +
-        'SIGINT/SIGTERM stop accepting connections and let requests in flight finish.\n\n' +
+        'SIGINT/SIGTERM stop accepting connections and let requests in flight finish.\n' +
+        'With --fine-tuning: /v1/files and /v1/fine_tuning/jobs (docs/trainers.md).\n\n' +
         'Examples:\n' +
         '  self-evolve serve --model runs/demo/round-3 --port 8000\n' +
         '  self-evolve serve --checkpoints runs --task equations --teacher equations\n' +
         '  OPENAI_API_KEY=... self-evolve serve --upstream https://api.openai.com/v1 \\\n' +
         '      --upstream-model gpt-4o-mini --upstream-key-env OPENAI_API_KEY\n' +
         '  SERVE_KEY=secret self-evolve serve --model runs/demo/meta --api-key-env SERVE_KEY\n' +
-        '  self-evolve serve --fixed-latency-benchmark 200 --port 0 --json\n',
+        '  self-evolve serve --fixed-latency-benchmark 200 --port 0 --json\n' +
+        '  self-evolve serve --checkpoints runs --fine-tuning runs/fine-tuning --max-body-bytes 67108864\n',
     )
     .action((opts: Opts) => run(opts));
 }
