@@ -80,6 +80,11 @@ export class GuardedLanguageModel implements LanguageModel {
     return this.shared.ledger;
   }
 
+  /** Closes the wrapped model (once for all stage views: they share it). */
+  async close(): Promise<void> {
+    await this.shared.inner.close?.();
+  }
+
   async complete(
     requests: readonly CompletionRequest[],
     options: CompleteOptions = {},
