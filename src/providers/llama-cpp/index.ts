@@ -4,6 +4,7 @@ export {
   LlamaCppLanguageModel,
   type LlamaCppModelOptions,
 } from './llama-cpp-language-model.js';
+export { LlamaCppLoader, type LlamaCppLoaderOptions } from './llama-cpp-loader.js';
 export { disposeLlamaRuntimes, type LlamaGpu, llamaRuntime } from './llama-runtime.js';
 export {
   DEFAULT_VERDICT_LIMITS,
