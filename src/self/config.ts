@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InvalidInputError } from '../spec/errors.js';
 import { lineOfOffset, lineOfPath } from './json-locate.js';
+import { llamaCppConfigSchema, trainerConfigSchema } from './trainer-config.js';
 
 const hyper = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({});
 const int = (min: number) => z.number().int().min(min);
@@ -111,6 +112,9 @@ export const selfConfigSchema = z
       .object({ chunk: int(1).default(64), maxTokens: lengths })
       .strict()
       .default({ chunk: 64, maxTokens: { response: 64, feedback: 120, refinement: 64 } }),
+    /** Who fine-tunes (default: the model kind's own trainer) and how GGUF models run. */
+    trainer: trainerConfigSchema.optional(),
+    llamaCpp: llamaCppConfigSchema.optional(),
   })
   .strict();
 
