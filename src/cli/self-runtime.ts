@@ -15,8 +15,8 @@ import type { RunRecord, RunStore } from '../spec/run-store.js';
 import type { Task } from '../spec/task.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import { createTask } from '../tasks/task-registry.js';
-import { createBackend } from './backends.js';
 import { ProgressBar } from './progress.js';
+import { runBackend } from './run-backend.js';
 
 /** Adds `--runs-dir`. */
 export function withRunsDir(cmd: Command): Command {
@@ -103,7 +103,7 @@ export async function executeRun(
       field: 'task.name',
     });
   }
-  const backend = await createBackend(config.model.kind, run.dir);
+  const backend = await runBackend(config, run.dir);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -206,7 +206,7 @@ export async function loadRunModel(
       { hint: `models: ${models.map((m) => m.name).join(', ') || 'none'}` },
     );
   }
-  const backend = await createBackend(record.ref.kind, run.dir);
+  const backend = await runBackend(config, run.dir);
   const model = await backend.loader.load(record.ref);
   const { task } = createTask(config.task.name, config.task.params);
   return {
