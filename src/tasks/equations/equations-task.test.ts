@@ -50,43 +50,53 @@ describe('answer extraction and verdicts', () => {
 });
 
 describe('the programmatic teacher', () => {
-  it('accepts a correct solution by substitution', async () => {
+  it('accepts a correct solution, checking each step forward', async () => {
     const r = await teacher.review(problem, '7*x = 54 - 12 = 42\nx = 42 / 7 = 6\nanswer: 6');
-    expect(r).toEqual({ feedback: 'check: 7*6 + 12 = 42 + 12 = 54, matches\nverdict: correct' });
+    expect(r).toEqual({
+      feedback: 'step 2: 7*6 = 42, ok\nstep 1: 42 + 12 = 54, ok\nverdict: correct',
+    });
   });
 
   it.each([
-    ['7*x = 54 - 12 = 43\nx = 43 / 7 = 6\nanswer: 6', 'correct', undefined],
     [
       '7*x = 54 - 12 = 42\nx = 42 / 7 = 5\nanswer: 5',
-      'wrong',
-      'step 2 is wrong: 7*5 = 35, not 42.',
+      'step 2: 7*5 = 35, not 42\nstep 1: 42 + 12 = 54, ok',
     ],
     [
-      '7*x = 54 - 12 = 43\nx = 43 / 7 = 5\nanswer: 5',
-      'wrong',
-      'step 1 is wrong: 43 + 12 = 55, not 54.',
+      '7*x = 54 - 12 = 49\nx = 49 / 7 = 7\nanswer: 7',
+      'step 2: 7*7 = 49, ok\nstep 1: 49 + 12 = 61, not 54',
     ],
     [
       '7*x = 54 + 12 = 66\nx = 66 / 7 = 9\nanswer: 9',
-      'wrong',
-      'step 1 is wrong: it should be 54 - 12.',
+      'step 2: 7*9 = 63, not 66\nstep 1: should be 7*x = 54 - 12',
     ],
     [
       '7*x = 54 - 12 = 42\nx = 42 / 6 = 7\nanswer: 7',
-      'wrong',
-      'step 2 is wrong: it should divide by 7.',
+      'step 2: should divide by 7\nstep 1: 42 + 12 = 54, ok',
     ],
     [
       '7*x = 54 - 12 = 42\nx = 42 / 7 = 6\nanswer: 5',
-      'wrong',
-      'the answer line does not match step 2.',
+      'step 2: 7*6 = 42, ok\nstep 1: 42 + 12 = 54, ok\nanswer does not match step 2',
     ],
-  ])('names the first wrong step of %j', async (response, verdict, step) => {
+    [
+      '7*x = 54 - 12 = 42\nx = 48 / 7 = 7\nanswer: 7',
+      'step 2: 7*7 = 49, not 48\nstep 1: 42 + 12 = 54, ok\nstep 2 should divide 42',
+    ],
+  ])('checks every step of %j', async (response, checks) => {
     const r = await teacher.review(problem, response);
-    expect(task.parseVerdict(r.feedback)).toBe(verdict);
-    if (step) expect(r.feedback.split('\n')[1]).toBe(step);
-    if (verdict === 'wrong') expect(task.isCorrect(r.refinement!, '6')).toBe(true);
+    expect(r.feedback).toBe(`${checks}\nverdict: wrong`);
+    expect(task.parseVerdict(r.feedback)).toBe('wrong');
+    expect(task.isCorrect(r.refinement!, '6')).toBe(true);
+  });
+
+  it('checks the subtraction of a*x - b = c by undoing it', async () => {
+    const r = await teacher.review(
+      { id: 'q', prompt: 'Solve for x: 3*x - 5 = 10' },
+      '3*x = 10 + 5 = 16\nx = 16 / 3 = 6\nanswer: 6',
+    );
+    expect(r.feedback).toBe(
+      'step 2: 3*6 = 18, not 16\nstep 1: 16 - 5 = 11, not 10\nverdict: wrong',
+    );
   });
 
   it('rejects a response without an answer line', async () => {
