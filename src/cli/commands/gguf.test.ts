@@ -1,7 +1,7 @@
 // `self-evolve gguf export|sample` in-process through the real entry point: the export runs in
 // llama.cpp and writes what the engine writes (greedy), a run's model exports by stage, and bad
 // input exits 2 with a one-line message and nothing written.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,65 @@ describe('self-evolve gguf', () => {
     );
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no embedded model "round-9"/);
+  });
+
+  it('scores a GGUF model from the models config (llama-cpp) exactly as the checkpoint', async () => {
+    const file = join(dir, 'config-model.gguf');
+    expect((await cli('gguf', 'export', checkpoint, '-o', file)).code).toBe(0);
+    const config = join(dir, 'models.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        models: {
+          gguf: { kind: 'llama-cpp', path: file, sequences: 2 },
+          ckpt: { kind: 'embedded', checkpoint },
+        },
+      }),
+    );
+    const data = join(dir, 'eq.jsonl');
+    writeFileSync(
+      data,
+      ['{"prompt":"x + 2 = 5","answer":"3"}', '{"prompt":"x = 1","answer":"1"}'].join('\n'),
+    );
+    const score = async (model: string) => {
+      const args = [
+        '--task',
+        'equations',
+        '--data',
+        data,
+        '--model',
+        model,
+        '--config',
+        config,
+        '--refine',
+        '1',
+      ];
+      const res = await cli('eval', ...args, '--max-tokens', '16', '--json');
+      expect(res.code, res.err).toBe(0);
+      return JSON.parse(res.out);
+    };
+    const [viaLlama, viaEngine] = [await score('gguf'), await score('ckpt')];
+    const same = (r: Record<string, unknown>) => ({ ...r, model: '', stage: '', seconds: 0 });
+    expect(same(viaLlama)).toEqual(same(viaEngine));
+    expect(viaLlama).toMatchObject({ model: 'gguf', n: 2 });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ models: { m: { kind: 'llama-cpp', path: file, sequences: 0 } } }),
+    );
+    const refused = await cli(
+      'eval',
+      '--task',
+      'equations',
+      '--data',
+      data,
+      '--model',
+      'm',
+      '--config',
+      bad,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/field "models.m.sequences"/);
   });
 
   it('refuses bad input with exit code 2 and writes nothing', async () => {
