@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { lineOfOffset, lineOfPath } from '../self/json-locate.js';
+import { llamaCppConfigSchema } from '../self/trainer-config.js';
 import { InvalidInputError } from '../spec/errors.js';
 
 const int = (min: number) => z.number().int().min(min);
@@ -65,9 +66,15 @@ export const embeddedModelSchema = z
   .object({ kind: z.literal('embedded'), checkpoint: z.string().min(1) })
   .strict();
 
+/** A local GGUF file run through llama.cpp (src/providers/llama-cpp, docs/llama-cpp.md). */
+export const llamaCppModelSchema = llamaCppConfigSchema
+  .extend({ kind: z.literal('llama-cpp'), path: z.string().min(1) })
+  .strict();
+
 export const modelSpecSchema = z.discriminatedUnion('kind', [
   openAICompatibleSchema,
   embeddedModelSchema,
+  llamaCppModelSchema,
 ]);
 
 /** A stop for paid calls; see UsageLedger. */

@@ -1,5 +1,6 @@
 // Builds a callable model from a config entry (src/config/models.ts): an OpenAI-compatible
-// endpoint behind the guard (limits, retries, cache, accounting), or an embedded checkpoint.
+// endpoint behind the guard (limits, retries, cache, accounting), an embedded checkpoint, or a
+// local GGUF file through llama.cpp.
 import type { ModelSpec } from '../config/models.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import type { ModelLoader } from '../spec/trainer.js';
@@ -39,6 +40,12 @@ export async function createConfiguredModel(
   if (spec.kind === 'embedded') {
     if (!context.loader) throw new Error('an embedded model needs a ModelLoader');
     return context.loader.load({ kind: 'embedded', id: spec.checkpoint });
+  }
+  if (spec.kind === 'llama-cpp') {
+    const { LlamaCppLanguageModel } = await import('./llama-cpp/llama-cpp-language-model.js');
+    const { kind: _, path, templates, ...options } = spec;
+    const resolved = resolveTemplates(templates, context.source);
+    return LlamaCppLanguageModel.load({ ...options, modelPath: path, templates: resolved });
   }
   const model = createOpenAICompatibleModel(
     {
