@@ -14,10 +14,13 @@ export const TINY_CONFIG: SelfConfigInput = {
       alphabet: EQUATIONS_ALPHABET,
     },
   },
-  task: { name: 'equations', params: { solution: [0, 9], constant: [1, 9] } },
-  data: { train: 400, test: 32 },
-  base: { train: { steps: 60, batchSize: 32, learningRate: 1e-2 } },
-  meta: { prompts: 96, train: { steps: 60, batchSize: 32, learningRate: 1e-2 } },
+  task: {
+    name: 'equations',
+    params: { coefficient: [2, 3], solution: [0, 4], constant: [1, 5], forms: ['ax+b', 'b+ax'] },
+  },
+  data: { train: 400, test: 12 },
+  base: { train: { steps: 250, batchSize: 32, learningRate: 1e-2 } },
+  meta: { prompts: 96, train: { steps: 250, batchSize: 32, learningRate: 1e-2 } },
   evolve: {
     rounds: 1,
     prompts: 48,
