@@ -3,7 +3,7 @@
 import type { LanguageModel } from '../spec/language-model.js';
 import type { SampleRecord } from '../spec/run-store.js';
 import type { Problem, Task } from '../spec/task.js';
-import type { RefineLoopOptions, SeededPrompt } from './refine-loop.js';
+import type { RefineLoopOptions, RefineTrace, SeededPrompt } from './refine-loop.js';
 import { refineLoop } from './refine-loop.js';
 import { deriveSeed } from './seeds.js';
 import { traceSample } from './self-evolution.js';
@@ -21,6 +21,18 @@ export function evaluationPrompts(
   }));
 }
 
+/**
+ * The answer online refinement returns: the last attempt the model's own feedback accepted, or
+ * the first response when it accepted none. (Returning the last refinement instead turned many
+ * right answers wrong when the model wrongly rejected them: docs/results.md.)
+ */
+export function acceptedAttempt(trace: RefineTrace): number {
+  for (let i = trace.attempts.length - 1; i > 0; i--) {
+    if (trace.attempts[i].verdict === 'correct') return i;
+  }
+  return 0;
+}
+
 /** One chunk of an evaluation: the loop at temperature 0 with K refinements, as samples. */
 export async function evaluationSamples(
   model: LanguageModel,
@@ -31,7 +43,12 @@ export async function evaluationSamples(
   options: Omit<RefineLoopOptions, 'temperature'>,
 ): Promise<SampleRecord[]> {
   const traces = await refineLoop(model, task, prompts, { ...options, temperature: 0 });
-  return traces.map((trace, i) =>
-    traceSample(stage, chunk, i, prompts[i], trace, { kept: false, reason: 'evaluation' }),
-  );
+  return traces.map((trace, i) => {
+    const sample = traceSample(stage, chunk, i, prompts[i], trace, {
+      kept: false,
+      reason: 'evaluation',
+    });
+    const chosen = acceptedAttempt(trace);
+    return { ...sample, refinement: chosen > 0 ? trace.attempts[chosen].text : undefined };
+  });
 }

@@ -27,8 +27,8 @@ export interface EquationParams {
 /** The default difficulty, tuned so the embedded base model is clearly imperfect (docs/tasks.md). */
 export const DEFAULT_EQUATION_PARAMS: EquationParams = {
   coefficient: [2, 9],
-  solution: [-9, 19],
-  constant: [1, 40],
+  solution: [0, 9],
+  constant: [1, 20],
   forms: ['ax+b', 'ax-b', 'b+ax'],
 };
 
