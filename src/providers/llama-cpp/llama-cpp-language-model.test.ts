@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, encodePrompt, Tokenizer } from '../../engine/index.js';
 import { exportGguf } from '../../gguf/export-gguf.js';
-import { CheckpointError, ContextLengthError } from '../../spec/errors.js';
+import { CheckpointError, ContextLengthError, InvalidInputError } from '../../spec/errors.js';
 import type { CompletionRequest } from '../../spec/language-model.js';
 import { LlamaCppLanguageModel } from './llama-cpp-language-model.js';
 import { renderJsonFeedback } from './verdict-grammar.js';
@@ -150,6 +150,22 @@ describe('LlamaCppLanguageModel', () => {
     } finally {
       await Promise.all([native.close(), chat.close()]);
     }
+  });
+
+  it('refuses a constraint that the vocabulary cannot spell', async () => {
+    const digits = Engine.create({
+      tokenizer: Tokenizer.char('0123456789 =x'),
+      config: { dModel: 8, nLayers: 1, nHeads: 2, dFF: 8, contextLength: 16 },
+    });
+    await digits.save(join(dir, 'digits'));
+    digits.dispose();
+    await exportGguf(join(dir, 'digits'), join(dir, 'digits.gguf'));
+    const load = (feedback: 'grammar' | 'json') =>
+      LlamaCppLanguageModel.load({ modelPath: join(dir, 'digits.gguf'), feedback });
+    await expect(load('grammar')).rejects.toThrow(
+      /field "feedback": the model's vocabulary lacks "verdict:owng\\n", which the grammar verdict/,
+    );
+    await expect(load('json')).rejects.toThrow(InvalidInputError);
   });
 
   it('names a missing or invalid file', async () => {

@@ -109,6 +109,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
         mode === 'native' || (mode === 'auto' && ours === SELF_EVOLVE_FORMAT)
           ? new NativeEpisodes(model, options.modelPath)
           : undefined;
+      if (native) checkConstraintVocabulary(native, options);
       const contextSize = options.contextSize ?? Math.min(model.trainContextSize, 4096);
       const kvCache = options.kvCache ?? (native ? 'F32' : 'F16');
       const context = await model.createContext({
@@ -261,6 +262,26 @@ export function firstStop(text: string, stop: readonly string[] | undefined): nu
     if (i >= 0 && (at < 0 || i < at)) at = i;
   }
   return at;
+}
+
+/** The characters each constraint must be able to write (one spelling of the keyword suffices). */
+const CONSTRAINT_CHARS = {
+  grammar: 'verdict: correctwrong\n',
+  json: '{}":, critique verdict correctwrong',
+};
+
+/** A char vocabulary that cannot spell the verdict would silently defeat the constraint. */
+function checkConstraintVocabulary(native: NativeEpisodes, options: LlamaCppModelOptions): void {
+  const constraint = options.feedback ?? 'none';
+  if (constraint === 'none') return;
+  const missing = native.missing(CONSTRAINT_CHARS[constraint]);
+  if (missing.length > 0) {
+    throw new InvalidInputError(
+      `the model's vocabulary lacks ${JSON.stringify(missing.join(''))}, which the ${constraint} verdict needs`,
+      { file: options.modelPath, field: 'feedback' },
+      { hint: 'use feedback "none", or a model whose alphabet has these characters' },
+    );
+  }
 }
 
 async function createGrammar(options: LlamaCppModelOptions): Promise<LlamaGrammar | undefined> {

@@ -51,6 +51,12 @@ export class NativeEpisodes {
     }
   }
 
+  /** Characters of `text` a char vocabulary lacks (none for a byte vocabulary). */
+  missing(text: string): string[] {
+    const known = this.known;
+    return known ? [...new Set(text)].filter((c) => !known.has(c)) : [];
+  }
+
   get unk(): number {
     return this.ids.get('<|unk|>')!;
   }
