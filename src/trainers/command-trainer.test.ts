@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedTrainer, loadCheckpoint } from '../engine/index.js';
 import { mergeConfig, parseConfig } from '../self/config.js';
 import { runPipeline } from '../self/pipeline.js';
+import { roundPreferences } from '../self/preference-pairs.js';
 import { TINY_CONFIG } from '../self/test-configs.js';
 import { CancelledError, TrainerError } from '../spec/errors.js';
 import type { SftExample, TrainRequest } from '../spec/trainer.js';
@@ -210,6 +211,12 @@ describe('a SELF run with a command trainer', () => {
       ['round-1', 'embedded'],
     ]);
     expect(store.getRun('r')!.status).toBe('finished');
+    // The round's request counts its preference pairs (from the same stored samples).
+    const round = JSON.parse(
+      readFileSync(join(runDir, 'trainer', 'round-1', 'request.json'), 'utf8'),
+    );
+    expect(round.rows.dpo).toBe(roundPreferences(store.samples('r', 'round-1')).length);
+    expect(round.rows.sft).toBeGreaterThan(0);
     store.close();
   });
 });
