@@ -6,12 +6,19 @@ import { evalMetrics, keptMetrics } from '../evaluate/metrics.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import type { RunStore, SampleRecord } from '../spec/run-store.js';
 import type { Task, Teacher } from '../spec/task.js';
-import type { ModelLoader, ModelRef, SftExample, Trainer } from '../spec/trainer.js';
+import type {
+  ModelLoader,
+  ModelRef,
+  PreferencePair,
+  SftExample,
+  Trainer,
+} from '../spec/trainer.js';
 import { runChunked } from './chunked.js';
 import type { SelfConfig } from './config.js';
 import { type PipelineData, pipelineData, roundPrompts } from './data.js';
 import { evaluationPrompts, evaluationSamples } from './evaluation.js';
 import { metaCorpus, metaSamples, metaTrainingSet } from './meta-skills.js';
+import { roundPreferences } from './preference-pairs.js';
 import type { SeededPrompt } from './refine-loop.js';
 import { deriveSeed } from './seeds.js';
 import { evolveSamples, evolveTrainingSet } from './self-evolution.js';
@@ -66,7 +73,7 @@ export async function runPipeline(
       const samples = await ctx.roundData(t, previous);
       const examples = evolveTrainingSet(samples, meta, config.evolve.replayMeta);
       const from = config.evolve.from === 'meta' ? 'meta' : previous;
-      await ctx.train(name, from, examples, config.evolve.train);
+      await ctx.train(name, from, examples, config.evolve.train, roundPreferences(samples));
       return {
         data: keptMetrics(deps.task, samples, ctx.data.labels),
         trained_on: examples.length,
@@ -120,13 +127,21 @@ class Context {
     parent: string | undefined,
     examples: readonly SftExample[],
     hyperparameters: Readonly<Record<string, number | string | boolean>>,
+    preferences?: readonly PreferencePair[],
   ): Promise<void> {
     const { store } = this.deps;
     if (store.getModel(this.run, name)) return;
     const base = parent === undefined ? (this.config.model as ModelRef) : this.ref(parent);
     const report = this.progress(`train ${name}`);
     const ref = await this.deps.trainer.train(
-      { base, examples, name, seed: deriveSeed(this.config.seed, 'train', name), hyperparameters },
+      {
+        base,
+        examples,
+        preferences,
+        name,
+        seed: deriveSeed(this.config.seed, 'train', name),
+        hyperparameters,
+      },
       {
         signal: this.options.signal,
         onProgress: (p) => {
