@@ -30,6 +30,38 @@ const TAIL = 20;
 /** Longest line quoted in an error. */
 const QUOTE = 240;
 
+/** The output kept for errors (last lines) and written to the log file (everything). */
+class OutputTail {
+  readonly lines: string[] = [];
+  private readonly log;
+
+  constructor(file: string) {
+    this.log = createWriteStream(file, { flags: 'a' });
+  }
+
+  keep(line: string, stream: 'stdout' | 'stderr'): void {
+    this.log.write(`${stream === 'stderr' ? '! ' : ''}${line}\n`);
+    this.lines.push(line.length > QUOTE ? `${line.slice(0, QUOTE)}…` : line);
+    if (this.lines.length > TAIL) this.lines.shift();
+  }
+
+  close(done: () => void): void {
+    this.log.end(done);
+  }
+}
+
+/** A stdout line as an event object, or undefined when it is not a JSON object. */
+function eventOf(line: string): Record<string, unknown> | undefined {
+  try {
+    const event: unknown = JSON.parse(line);
+    return typeof event === 'object' && event !== null && !Array.isArray(event)
+      ? (event as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Runs the process to the end; rejects with TrainerError (or CancelledError) naming `trainer`,
  * its last output lines and the log file.
@@ -38,13 +70,7 @@ export function runTrainerProcess(
   trainer: string,
   options: TrainerProcessOptions,
 ): Promise<TrainerProcessResult> {
-  const tail: string[] = [];
-  const log = createWriteStream(options.logFile, { flags: 'a' });
-  const keep = (line: string, stream: 'stdout' | 'stderr') => {
-    log.write(`${stream === 'stderr' ? '! ' : ''}${line}\n`);
-    tail.push(line.length > QUOTE ? `${line.slice(0, QUOTE)}…` : line);
-    if (tail.length > TAIL) tail.shift();
-  };
+  const tail = new OutputTail(options.logFile);
   return new Promise<TrainerProcessResult>((resolve, reject) => {
     let failure: Error | undefined;
     const child = spawn(options.argv[0], options.argv.slice(1), {
@@ -58,48 +84,37 @@ export function runTrainerProcess(
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     };
     const fail = (message: string) =>
-      new TrainerError(trainer, `${message} (log: ${options.logFile})`, [...tail]);
+      new TrainerError(trainer, `${message} (log: ${options.logFile})`, [...tail.lines]);
     const onAbort = () => stop(new CancelledError('training cancelled'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    const minutes = (options.timeoutMs ?? 0) / 60000;
     const timer = options.timeoutMs
-      ? setTimeout(
-          () => stop(fail(`did not finish within ${options.timeoutMs! / 60000} minutes`)),
-          options.timeoutMs,
-        )
+      ? setTimeout(() => stop(fail(`did not finish within ${minutes} minutes`)), options.timeoutMs)
       : undefined;
     let lineNo = 0;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lineNo++;
-      keep(line, 'stdout');
+      tail.keep(line, 'stdout');
       if (failure || !line.trim()) return;
-      let event: unknown;
-      try {
-        event = JSON.parse(line);
-      } catch {
-        event = undefined;
-      }
-      if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-        stop(
-          fail(
-            `line ${lineNo} of its stdout is not a JSON object; print progress and the model as JSON lines (docs/trainers.md)`,
-          ),
-        );
-        return;
+      const event = eventOf(line);
+      if (!event) {
+        const what = 'print progress and the model as JSON lines (docs/trainers.md)';
+        return stop(fail(`line ${lineNo} of its stdout is not a JSON object; ${what}`));
       }
       try {
-        options.onEvent(event as Record<string, unknown>);
+        options.onEvent(event);
       } catch (error) {
         stop(fail(error instanceof Error ? error.message : String(error)));
       }
     });
-    createInterface({ input: child.stderr! }).on('line', (line) => keep(line, 'stderr'));
+    createInterface({ input: child.stderr! }).on('line', (line) => tail.keep(line, 'stderr'));
     let finished = false;
     const finish = (error?: Error) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      log.end(() => (error ? reject(error) : resolve({ lastLines: [...tail] })));
+      tail.close(() => (error ? reject(error) : resolve({ lastLines: [...tail.lines] })));
     };
     child.on('error', (error) => {
       failure ??= fail(`cannot start "${options.argv[0]}": ${error.message}`);
