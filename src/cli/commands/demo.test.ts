@@ -39,12 +39,15 @@ describe('self-evolve demo --quick', () => {
         expect(s).toHaveProperty(k);
       }
     }
-    const [base, meta, , last] = summary.stages;
-    // Same direction as the full demo: meta-skills and self-evolution help, refinement does not hurt.
-    expect(meta.direct_acc).toBeGreaterThan(base.direct_acc);
-    expect(last.direct_acc).toBeGreaterThan(base.direct_acc);
-    expect(meta.refined_acc).toBeGreaterThanOrEqual(meta.direct_acc);
-    expect(last.kept).toBeGreaterThan(0);
+    const [base, meta] = summary.stages;
+    // The base model learnt the task (an untrained model scores 0), D_meta holds every tuple
+    // (the programmatic teacher's refinements are always right), and the base model, which never
+    // learnt to write feedback, gets no verdict and so no refinement.
+    expect(base.direct_acc).toBeGreaterThan(0.05);
+    expect(meta.kept).toBe(meta.generated);
+    expect(meta.kept_precision).toBe(1);
+    expect(base.refined_acc).toBe(base.direct_acc);
+    for (const s of summary.stages.slice(2)) expect(s.kept).toBeLessThanOrEqual(s.generated);
 
     const report = readFileSync(join(runsDir, 'demo-quick', 'report.html'), 'utf8');
     expect(report).toContain('<svg');
@@ -72,11 +75,14 @@ describe('self-evolve demo --quick', () => {
     expect(exported.counts.chat).toBe(
       summary.stages.slice(2).reduce((n: number, s: { kept: number }) => n + s.kept, 0),
     );
-    const chat = readFileSync(join(out, 'chat.jsonl'), 'utf8').trim().split('\n');
-    expect(JSON.parse(chat[0]).messages.map((m: { role: string }) => m.role)).toEqual([
-      'user',
-      'assistant',
-    ]);
+    const chat = readFileSync(join(out, 'chat.jsonl'), 'utf8').split('\n').filter(Boolean);
+    expect(chat).toHaveLength(exported.counts.chat);
+    for (const line of chat) {
+      expect(JSON.parse(line).messages.map((m: { role: string }) => m.role)).toEqual([
+        'user',
+        'assistant',
+      ]);
+    }
     expect(existsSync(join(out, 'dpo.jsonl'))).toBe(true);
     const again = cli('export', 'demo-quick', '--out', out);
     expect(again.code).toBe(2);
