@@ -84,6 +84,10 @@ export const selfConfigSchema = z
         prompts: int(1).default(600),
         /** `meta`: train M_meta on each round's data; `previous`: continue from M_{t-1}. */
         from: z.enum(['meta', 'previous']).default('meta'),
+        /** Answers sampled per prompt (m); with `agree`, a self-consistency vote. */
+        samples: int(1).default(1),
+        /** Keep an answer only if at least this many of the m samples reach it (0 = no vote). */
+        agree: int(0).default(0),
         /** Refinement iterations per prompt (k). */
         refine: int(0).default(1),
         temperature: z.number().min(0).default(0.8),
@@ -96,6 +100,8 @@ export const selfConfigSchema = z
         rounds: 3,
         prompts: 600,
         from: 'meta',
+        samples: 1,
+        agree: 0,
         refine: 1,
         temperature: 0.8,
         replayMeta: 0.5,

@@ -205,15 +205,23 @@ class Context {
         run: this.run,
         stage,
         items: prompts,
-        chunkSize: config.generation.chunk,
+        chunkSize: Math.max(1, Math.floor(config.generation.chunk / config.evolve.samples)),
         onProgress: this.progress(`${stage} samples`),
         work: (items, chunk) =>
-          evolveSamples(model, deps.task, stage, chunk, items, {
-            refine: config.evolve.refine,
-            temperature: config.evolve.temperature,
-            maxTokens: config.generation.maxTokens,
-            signal: this.options.signal,
-          }),
+          evolveSamples(
+            model,
+            deps.task,
+            stage,
+            chunk,
+            items,
+            {
+              refine: config.evolve.refine,
+              temperature: config.evolve.temperature,
+              maxTokens: config.generation.maxTokens,
+              signal: this.options.signal,
+            },
+            { samples: config.evolve.samples, agree: config.evolve.agree },
+          ),
       }),
     );
   }

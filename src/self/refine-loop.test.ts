@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompletionRequest, LanguageModel } from '../spec/language-model.js';
 import { EquationsTask } from '../tasks/equations/equations-task.js';
 import { refineLoop } from './refine-loop.js';
-import { selfFilter } from './self-evolution.js';
+import { evolveSamples, selfFilter } from './self-evolution.js';
 
 function scripted(
   reply: (r: CompletionRequest) => string,
@@ -81,5 +81,41 @@ describe('refineLoop', () => {
     };
     expect(await seedsOf(['X'])).toEqual(await seedsOf(['Y', 'X', 'Z']));
     expect(new Set(await seedsOf(['X'])).size).toBe(6);
+  });
+});
+
+describe('self-consistency vote', () => {
+  it('keeps one accepted answer per prompt that enough samples agree on', async () => {
+    const answers = [1, 2, 1, 3, 5, 6, 7, 8];
+    let n = 0;
+    const model = scripted((r) =>
+      r.next === 'response' ? `answer: ${answers[n++]}` : 'verdict: correct',
+    );
+    const prompts = ['A', 'B'].map((prompt, i) => ({ id: prompt, prompt, seed: i }));
+    const samples = await evolveSamples(
+      model,
+      task,
+      'round-1',
+      0,
+      prompts,
+      { ...options, refine: 0 },
+      {
+        samples: 4,
+        agree: 2,
+      },
+    );
+    expect(samples.map((s) => `${s.problemId}:${s.response}:${s.kept}`)).toEqual([
+      'A:answer: 1:true',
+      'A:answer: 2:false',
+      'A:answer: 1:false',
+      'A:answer: 3:false',
+      'B:answer: 5:false',
+      'B:answer: 6:false',
+      'B:answer: 7:false',
+      'B:answer: 8:false',
+    ]);
+    expect(samples[2].reason).toBe('another sample of this prompt was kept');
+    expect(samples[1].reason).toBe('only 1 of 4 samples agree');
+    expect(new Set(samples.map((s) => s.seed)).size).toBe(8);
   });
 });

@@ -14,6 +14,7 @@ import {
   refineLoop,
   type SeededPrompt,
 } from './refine-loop.js';
+import { deriveSeed } from './seeds.js';
 
 /** The self-filter: keep a sample only if the model's own last feedback says `correct`. */
 export function selfFilter(task: Task, trace: RefineTrace): { kept: boolean; reason: string } {
@@ -56,7 +57,28 @@ export function traceSample(
   };
 }
 
-/** One chunk of a round: the loop on each prompt, then the self-filter. */
+/** How many answers to sample per prompt, and whether they must agree to be kept. */
+export interface VoteOptions {
+  /** Answers sampled per prompt (m). */
+  readonly samples: number;
+  /** Keep only an answer that at least `agree` of the m samples reach (0 = no vote). */
+  readonly agree: number;
+}
+
+/** The m seeded copies of a prompt; with m = 1 the prompt itself, so its seeds are unchanged. */
+function copies(prompt: SeededPrompt, m: number): SeededPrompt[] {
+  if (m === 1) return [prompt];
+  return Array.from({ length: m }, (_, s) => ({
+    ...prompt,
+    seed: deriveSeed(prompt.seed, 'sample', s),
+  }));
+}
+
+/**
+ * One chunk of a round: the loop on m samples of each prompt, then the self-filter. With a vote,
+ * a sample is kept only if the model accepted it *and* its answer is reached by at least `agree`
+ * of the prompt's samples (self-consistency: still label-free); at most one sample per prompt.
+ */
 export async function evolveSamples(
   model: LanguageModel,
   task: Task,
@@ -64,11 +86,30 @@ export async function evolveSamples(
   chunk: number,
   prompts: readonly SeededPrompt[],
   options: RefineLoopOptions,
+  vote: VoteOptions = { samples: 1, agree: 0 },
 ): Promise<SampleRecord[]> {
-  const traces = await refineLoop(model, task, prompts, options);
-  return traces.map((trace, i) =>
-    traceSample(stage, chunk, i, prompts[i], trace, selfFilter(task, trace)),
-  );
+  const jobs = prompts.flatMap((p) => copies(p, vote.samples));
+  const traces = await refineLoop(model, task, jobs, options);
+  const out: SampleRecord[] = [];
+  for (let p = 0; p < prompts.length; p++) {
+    const group = traces.slice(p * vote.samples, (p + 1) * vote.samples);
+    const answers = group.map((t) => task.extractAnswer(finalText(t)));
+    let keptOne = false;
+    group.forEach((trace, s) => {
+      let filter = selfFilter(task, trace);
+      if (filter.kept && vote.agree > 0) {
+        const agreeing = answers.filter((a) => a === answers[s]).length;
+        if (agreeing < vote.agree)
+          filter = { kept: false, reason: `only ${agreeing} of ${vote.samples} samples agree` };
+        else if (keptOne)
+          filter = { kept: false, reason: 'another sample of this prompt was kept' };
+      }
+      keptOne ||= filter.kept;
+      const i = p * vote.samples + s;
+      out.push(traceSample(stage, chunk, i, jobs[i], trace, filter));
+    });
+  }
+  return out;
 }
 
 /** D_self^t as training examples: the accepted final answers, plus a replay of D_meta. */
