@@ -204,7 +204,7 @@ describe('GGUF export in llama.cpp', () => {
       expect(mismatched).toEqual([]);
       expect(theirs.map((c) => c.finishReasons[0])).toEqual(ours.map((s) => s[0].finishReason));
       // The continuations depend on the prompt: this is not a model that writes one fixed text.
-      expect(new Set(theirs.map((c) => c.texts[0])).size).toBeGreaterThan(25);
+      expect(new Set(theirs.map((c) => c.texts[0])).size).toBeGreaterThan(10);
     } finally {
       await llm.close();
     }
