@@ -1,6 +1,7 @@
 // `self-evolve ask`: one prompt through a run's model with online self-refinement, showing the trace.
 import { Command } from 'commander';
-import { finalText, refineLoop } from '../../self/refine-loop.js';
+import { acceptedAttempt } from '../../self/evaluation.js';
+import { refineLoop } from '../../self/refine-loop.js';
 import { intOption } from '../options.js';
 import { loadRunModel, openStore, requireRun, runConfig, withRunsDir } from '../self-runtime.js';
 
@@ -38,7 +39,8 @@ export function command(): Command {
             temperature: 0,
             maxTokens: lengths,
           });
-          const answer = task.extractAnswer(finalText(trace)) ?? null;
+          const chosen = acceptedAttempt(trace);
+          const answer = task.extractAnswer(trace.attempts[chosen].text) ?? null;
           if (opts.json) {
             process.stdout.write(
               `${JSON.stringify({ run: opts.run, stage, prompt, attempts: trace.attempts, answer })}\n`,
@@ -49,7 +51,9 @@ export function command(): Command {
             process.stdout.write(`── ${i === 0 ? 'response' : `refinement ${i}`}\n${a.text}\n`);
             if (a.feedback !== undefined) process.stdout.write(`── feedback\n${a.feedback}\n`);
           });
-          process.stdout.write(`\nanswer: ${answer ?? '(none)'}\n`);
+          process.stdout.write(
+            `\nanswer: ${answer ?? '(none)'} (from ${chosen === 0 ? 'the response' : `refinement ${chosen}`})\n`,
+          );
         } finally {
           await close();
         }
