@@ -1,6 +1,6 @@
 // Parity of an exported GGUF in llama.cpp (node-llama-cpp 3.21.1, CPU) with the embedded engine,
 // an independent implementation. Identical tokenization (char and byte vocabularies, special
-// tokens); next-token log-probabilities within 1e-4 nats with a float32 KV cache and within 5e-3
+// tokens); next-token log-probabilities within 1e-4 nats with a float32 KV cache and within 1e-2
 // with llama.cpp's default float16 one; identical greedy continuations of 50 prompts. The model is
 // trained for a few seconds on the equations task so its predictions are confident, as real
 // checkpoints are.
@@ -19,7 +19,7 @@ import { createTask } from '../tasks/task-registry.js';
 import { exportGguf } from './export-gguf.js';
 
 /** Largest |Δ log p| allowed, by KV cache precision. */
-const TOLERANCE = { F32: 1e-4, F16: 5e-3 } as const;
+const TOLERANCE = { F32: 1e-4, F16: 1e-2 } as const;
 /** Tokens below this probability in both are not compared (float32 softmax underflows). */
 const COMPARED_ABOVE = 1e-6;
 
