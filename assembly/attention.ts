@@ -6,7 +6,7 @@
 
 import { tileInline } from './gemm';
 import { nextChunk, threadScratch } from './runtime';
-import { dot, hsum, loadUpTo4, vexp } from './simd-math';
+import { hsum, loadUpTo4, storeUpTo4, vexp } from './simd-math';
 
 /** [A0+A2, A1+A3, B0+B2, B1+B3] summed pairwise: [hsum(A), hsum(B), hsum(C), hsum(D)]. */
 function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
@@ -370,31 +370,84 @@ function softmaxBackwardRow(d: usize, p: usize, n: i32, total: i32, scale: f32):
   memory.fill(d + end, 0, ((<usize>total) << 2) - end);
 }
 
-/** c[0..nr) = Σ_k p[k]·b_k[0..nr), b_k = b + k·bks: one row of the P·V product of `tile`. */
-function rowTimesPanel(p: usize, b: usize, bks: usize, kc: i32, c: usize, nr: i32): void {
+/**
+ * s[j] = dot(q, k_j, n) for j < nk ≤ 4, k_j = k + j·ks: four keys at once with exactly the
+ * arithmetic of `dot` (lanes over d, the hsum order, then the tail in order).
+ */
+function dot1x4(q: usize, k: usize, ks: usize, n: i32, s: usize, nk: i32): void {
+  const k1 = nk > 1 ? k + ks : k;
+  const k2 = nk > 2 ? k + 2 * ks : k;
+  const k3 = nk > 3 ? k + 3 * ks : k;
   let x0 = f32x4.splat(0);
   let x1 = x0;
-  for (let k = 0; k < kc; k++) {
-    const s = v128.load32_splat(p);
-    x0 = f32x4.add(x0, f32x4.mul(s, v128.load(b)));
-    x1 = f32x4.add(x1, f32x4.mul(s, v128.load(b, 16)));
-    p += 4;
-    b += bks;
+  let x2 = x0;
+  let x3 = x0;
+  const n4 = (<usize>(n & ~3)) << 2;
+  for (let d: usize = 0; d < n4; d += 16) {
+    const a = v128.load(q + d);
+    x0 = f32x4.add(x0, f32x4.mul(a, v128.load(k + d)));
+    x1 = f32x4.add(x1, f32x4.mul(a, v128.load(k1 + d)));
+    x2 = f32x4.add(x2, f32x4.mul(a, v128.load(k2 + d)));
+    x3 = f32x4.add(x3, f32x4.mul(a, v128.load(k3 + d)));
   }
-  if (nr === 8) {
-    v128.store(c, x0);
-    v128.store(c, x1, 16);
-    return;
+  let r = hsum4(x0, x1, x2, x3);
+  for (let d = n4; d < (<usize>n) << 2; d += 4) {
+    let b = f32x4.splat(load<f32>(k + d));
+    b = f32x4.replace_lane(b, 1, load<f32>(k1 + d));
+    b = f32x4.replace_lane(b, 2, load<f32>(k2 + d));
+    b = f32x4.replace_lane(b, 3, load<f32>(k3 + d));
+    r = f32x4.add(r, f32x4.mul(v128.load32_splat(q + d), b));
   }
-  storeLanes(c, x0, x1, nr);
+  storeUpTo4(s, r, nk);
 }
 
-/** Stores the first nr < 8 lanes of the pair (x0, x1) at c. */
-function storeLanes(c: usize, x0: v128, x1: v128, nr: i32): void {
-  const t = threadScratch();
-  v128.store(t, x0);
-  v128.store(t, x1, 16);
-  memory.copy(c, t, (<usize>nr) << 2);
+/**
+ * out[0..D) = Σ_k p[k]·v_k[0..D), v_k = v + k·vs, k in order: one row of the P·V product with
+ * the arithmetic of `tile` (one accumulator per element), 32 columns at a time.
+ */
+function rowTimesValues(p: usize, v: usize, vs: usize, n: i32, out: usize, D: i32): void {
+  let d0 = 0;
+  for (; d0 + 32 <= D; d0 += 32) {
+    let x0 = f32x4.splat(0);
+    let x1 = x0;
+    let x2 = x0;
+    let x3 = x0;
+    let x4 = x0;
+    let x5 = x0;
+    let x6 = x0;
+    let x7 = x0;
+    let b = v + ((<usize>d0) << 2);
+    for (let k = 0; k < n; k++) {
+      const s = v128.load32_splat(p + ((<usize>k) << 2));
+      x0 = f32x4.add(x0, f32x4.mul(s, v128.load(b)));
+      x1 = f32x4.add(x1, f32x4.mul(s, v128.load(b, 16)));
+      x2 = f32x4.add(x2, f32x4.mul(s, v128.load(b, 32)));
+      x3 = f32x4.add(x3, f32x4.mul(s, v128.load(b, 48)));
+      x4 = f32x4.add(x4, f32x4.mul(s, v128.load(b, 64)));
+      x5 = f32x4.add(x5, f32x4.mul(s, v128.load(b, 80)));
+      x6 = f32x4.add(x6, f32x4.mul(s, v128.load(b, 96)));
+      x7 = f32x4.add(x7, f32x4.mul(s, v128.load(b, 112)));
+      b += vs;
+    }
+    const o = out + ((<usize>d0) << 2);
+    v128.store(o, x0);
+    v128.store(o, x1, 16);
+    v128.store(o, x2, 32);
+    v128.store(o, x3, 48);
+    v128.store(o, x4, 64);
+    v128.store(o, x5, 80);
+    v128.store(o, x6, 96);
+    v128.store(o, x7, 112);
+  }
+  for (; d0 < D; d0 += 4) {
+    let x = f32x4.splat(0);
+    let b = v + ((<usize>d0) << 2);
+    for (let k = 0; k < n; k++) {
+      x = f32x4.add(x, f32x4.mul(v128.load32_splat(p + ((<usize>k) << 2)), v128.load(b)));
+      b += vs;
+    }
+    storeUpTo4(out + ((<usize>d0) << 2), x, min(4, D - d0));
+  }
 }
 
 /**
@@ -428,20 +481,11 @@ export function attentionCached(
         const col = (<usize>h * Dh) << 2;
         const qo = q + ((<usize>r * qStride) << 2) + col;
         const kb = kCache + base + col;
-        for (let s = 0; s < n; s++)
-          store<f32>(w + ((<usize>s) << 2), dot(qo, kb + <usize>s * crs, Dh));
-        softmaxRow(w, n, n, scale);
-        const ob = out + <usize>r * crs + col;
-        for (let d0 = 0; d0 < Dh; d0 += 8) {
-          rowTimesPanel(
-            w,
-            vCache + base + col + ((<usize>d0) << 2),
-            crs,
-            n,
-            ob + ((<usize>d0) << 2),
-            min(8, Dh - d0),
-          );
+        for (let s = 0; s < n; s += 4) {
+          dot1x4(qo, kb + <usize>s * crs, crs, Dh, w + ((<usize>s) << 2), min(4, n - s));
         }
+        softmaxRow(w, n, n, scale);
+        rowTimesValues(w, vCache + base + col, crs, n, out + <usize>r * crs + col, Dh);
       }
     }
   }

@@ -1,6 +1,6 @@
 // Elementwise kernels over flat buffers and the AdamW optimizer step. Work is split into fixed
 // chunks of elements; sumSquares runs on one thread so its sum has one fixed order.
-import { nextChunk } from './runtime';
+import { nextChunk, threadScratch } from './runtime';
 import { loadUpTo4, storeUpTo4 } from './simd-math';
 
 const ELEMS_PER_CHUNK: i32 = 32768;
@@ -54,7 +54,37 @@ export function sumSquares(x: usize, n: i32): f64 {
 
 /**
  * One AdamW step with decoupled weight decay (see kernels.ts); the caller passes the bias
- * corrections as 1/(1−β1^step) and 1/(1−β2^step).
+ * corrections as 1/(1−β1^step) and 1/(1−β2^step). Hyperparameters arrive in `h` as splats:
+ * [β1, β2, 1−β1, 1−β2, 1/c1, 1/c2, lr, eps, weight decay].
+ */
+function adamStep(param: usize, grad: usize, m: usize, v: usize, k: i32, h: usize): void {
+  const g = k === 4 ? v128.load(grad) : loadUpTo4(grad, k);
+  const m0 = k === 4 ? v128.load(m) : loadUpTo4(m, k);
+  const v0 = k === 4 ? v128.load(v) : loadUpTo4(v, k);
+  const p = k === 4 ? v128.load(param) : loadUpTo4(param, k);
+  const mv = f32x4.add(f32x4.mul(v128.load(h), m0), f32x4.mul(v128.load(h, 32), g));
+  const vv = f32x4.add(
+    f32x4.mul(v128.load(h, 16), v0),
+    f32x4.mul(f32x4.mul(v128.load(h, 48), g), g),
+  );
+  const mhat = f32x4.mul(mv, v128.load(h, 64));
+  const root = f32x4.add(f32x4.sqrt(f32x4.mul(vv, v128.load(h, 80))), v128.load(h, 112));
+  const upd = f32x4.add(f32x4.div(mhat, root), f32x4.mul(v128.load(h, 128), p));
+  const np = f32x4.sub(p, f32x4.mul(v128.load(h, 96), upd));
+  if (k === 4) {
+    v128.store(m, mv);
+    v128.store(v, vv);
+    v128.store(param, np);
+  } else {
+    storeUpTo4(m, mv, k);
+    storeUpTo4(v, vv, k);
+    storeUpTo4(param, np, k);
+  }
+}
+
+/**
+ * One AdamW step with bias correction and decoupled weight decay (see kernels.ts); the caller
+ * passes the corrections as 1/(1−β1^step) and 1/(1−β2^step).
  */
 export function adamw(
   param: usize,
@@ -71,33 +101,22 @@ export function adamw(
   invC2: f32,
 ): void {
   const chunks = (n + ELEMS_PER_CHUNK - 1) / ELEMS_PER_CHUNK;
-  const b1 = f32x4.splat(beta1);
-  const b2 = f32x4.splat(beta2);
-  const g1 = f32x4.splat(1 - beta1);
-  const g2 = f32x4.splat(1 - beta2);
-  const ic1 = f32x4.splat(invC1);
-  const ic2 = f32x4.splat(invC2);
-  const lrv = f32x4.splat(lr);
-  const epsv = f32x4.splat(eps);
-  const wd = f32x4.splat(weightDecay);
+  // the hyperparameters as splats in this thread's scratch, read by adamStep
+  const h = threadScratch();
+  v128.store(h, f32x4.splat(beta1));
+  v128.store(h, f32x4.splat(beta2), 16);
+  v128.store(h, f32x4.splat(1 - beta1), 32);
+  v128.store(h, f32x4.splat(1 - beta2), 48);
+  v128.store(h, f32x4.splat(invC1), 64);
+  v128.store(h, f32x4.splat(invC2), 80);
+  v128.store(h, f32x4.splat(lr), 96);
+  v128.store(h, f32x4.splat(eps), 112);
+  v128.store(h, f32x4.splat(weightDecay), 128);
   for (let ch = nextChunk(); ch < chunks; ch = nextChunk()) {
-    const i0 = ch * ELEMS_PER_CHUNK;
-    const i1 = min(n, (ch + 1) * ELEMS_PER_CHUNK);
-    for (let i = i0; i < i1; i += 4) {
-      const o = (<usize>i) << 2;
-      const k = min(4, i1 - i);
-      const g = loadUpTo4(grad + o, k);
-      const mv = f32x4.add(f32x4.mul(b1, loadUpTo4(m + o, k)), f32x4.mul(g1, g));
-      const vv = f32x4.add(f32x4.mul(b2, loadUpTo4(v + o, k)), f32x4.mul(f32x4.mul(g2, g), g));
-      const p = loadUpTo4(param + o, k);
-      const upd = f32x4.add(
-        f32x4.div(f32x4.mul(mv, ic1), f32x4.add(f32x4.sqrt(f32x4.mul(vv, ic2)), epsv)),
-        f32x4.mul(wd, p),
-      );
-      const np = f32x4.sub(p, f32x4.mul(lrv, upd));
-      storeUpTo4(m + o, mv, k);
-      storeUpTo4(v + o, vv, k);
-      storeUpTo4(param + o, np, k);
-    }
+    const i0 = (<usize>(ch * ELEMS_PER_CHUNK)) << 2;
+    const i1 = (<usize>min(n, (ch + 1) * ELEMS_PER_CHUNK)) << 2;
+    let i = i0;
+    for (; i + 16 <= i1; i += 16) inline.always(adamStep(param + i, grad + i, m + i, v + i, 4, h));
+    if (i < i1) adamStep(param + i, grad + i, m + i, v + i, <i32>((i1 - i) >> 2), h);
   }
 }

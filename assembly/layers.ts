@@ -102,19 +102,34 @@ export function rmsnormBackwardWeight(
     const c0 = ch * COLS_PER_CHUNK;
     for (let c = c0; c < min(C, c0 + COLS_PER_CHUNK); c += 4) {
       const n = min(4, C - c);
-      const col = (<usize>c) << 2;
-      let acc = loadUpTo4(dweight + col, n);
-      for (let r = 0; r < rows; r++) {
-        const o = <usize>r * rs + col;
-        const term = f32x4.mul(
-          f32x4.mul(loadUpTo4(dout + o, n), loadUpTo4(x + o, n)),
-          v128.load32_splat(rstd + ((<usize>r) << 2)),
-        );
-        acc = f32x4.add(acc, term);
-      }
-      storeUpTo4(dweight + col, acc, n);
+      const p = dweight + ((<usize>c) << 2);
+      if (n === 4) inline.always(weightColumns(p, dout, x, rstd, rows, rs, c, 4));
+      else weightColumns(p, dout, x, rstd, rows, rs, c, n);
     }
   }
+}
+
+/** dw[0..n) += Σ_r dout[r, c..c+n)·x[r, c..c+n)·rstd[r], rows in order. */
+function weightColumns(
+  dw: usize,
+  dout: usize,
+  x: usize,
+  rstd: usize,
+  rows: i32,
+  rs: usize,
+  c: i32,
+  n: i32,
+): void {
+  const col = (<usize>c) << 2;
+  let acc = n === 4 ? v128.load(dw) : loadUpTo4(dw, n);
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * rs + col;
+    const d = n === 4 ? v128.load(dout + o) : loadUpTo4(dout + o, n);
+    const xv = n === 4 ? v128.load(x + o) : loadUpTo4(x + o, n);
+    acc = f32x4.add(acc, f32x4.mul(f32x4.mul(d, xv), v128.load32_splat(rstd + ((<usize>r) << 2))));
+  }
+  if (n === 4) v128.store(dw, acc);
+  else storeUpTo4(dw, acc, n);
 }
 
 /**
@@ -164,20 +179,42 @@ export function rope(
   }
 }
 
+/** silu(x)·y per lane: x / (1 + exp(−x)) · y. */
+function swiglu(x: v128, y: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.mul(f32x4.div(x, f32x4.add(one, inline.always(vexp(f32x4.neg(x))))), y);
+}
+
 /** out = silu(a) ⊙ b over n elements. */
 export function swigluForward(out: usize, a: usize, b: usize, n: i32): void {
   const chunks = (n + ELEMS_PER_CHUNK - 1) / ELEMS_PER_CHUNK;
-  const one = f32x4.splat(1);
   for (let ch = nextChunk(); ch < chunks; ch = nextChunk()) {
-    const i0 = ch * ELEMS_PER_CHUNK;
-    const i1 = min(n, i0 + ELEMS_PER_CHUNK);
-    for (let i = i0; i < i1; i += 4) {
-      const o = (<usize>i) << 2;
-      const k = min(4, i1 - i);
-      const x = loadUpTo4(a + o, k);
-      const y = f32x4.mul(f32x4.div(x, f32x4.add(one, vexp(f32x4.neg(x)))), loadUpTo4(b + o, k));
-      storeUpTo4(out + o, y, k);
+    const i0 = (<usize>(ch * ELEMS_PER_CHUNK)) << 2;
+    const i1 = (<usize>min(n, (ch + 1) * ELEMS_PER_CHUNK)) << 2;
+    let i = i0;
+    for (; i + 16 <= i1; i += 16) {
+      v128.store(out + i, inline.always(swiglu(v128.load(a + i), v128.load(b + i))));
     }
+    if (i < i1) {
+      const k = <i32>((i1 - i) >> 2);
+      storeUpTo4(out + i, swiglu(loadUpTo4(a + i, k), loadUpTo4(b + i, k)), k);
+    }
+  }
+}
+
+/** ∂/∂a and ∂/∂b of silu(a)·b for upstream g, per lane: [da term, db term] into (ga, gb). */
+function swigluGrads(x: v128, y: v128, g: v128, da: usize, db: usize, k: i32): void {
+  const one = f32x4.splat(1);
+  const sig = f32x4.div(one, f32x4.add(one, inline.always(vexp(f32x4.neg(x)))));
+  const dB = f32x4.mul(g, f32x4.mul(x, sig));
+  const local = f32x4.mul(sig, f32x4.add(one, f32x4.mul(x, f32x4.sub(one, sig))));
+  const dA = f32x4.mul(f32x4.mul(g, y), local);
+  if (k === 4) {
+    v128.store(db, f32x4.add(v128.load(db), dB));
+    v128.store(da, f32x4.add(v128.load(da), dA));
+  } else {
+    storeUpTo4(db, f32x4.add(loadUpTo4(db, k), dB), k);
+    storeUpTo4(da, f32x4.add(loadUpTo4(da, k), dA), k);
   }
 }
 
@@ -191,20 +228,18 @@ export function swigluBackward(
   n: i32,
 ): void {
   const chunks = (n + ELEMS_PER_CHUNK - 1) / ELEMS_PER_CHUNK;
-  const one = f32x4.splat(1);
   for (let ch = nextChunk(); ch < chunks; ch = nextChunk()) {
-    const i0 = ch * ELEMS_PER_CHUNK;
-    const i1 = min(n, i0 + ELEMS_PER_CHUNK);
-    for (let i = i0; i < i1; i += 4) {
-      const o = (<usize>i) << 2;
-      const k = min(4, i1 - i);
-      const x = loadUpTo4(a + o, k);
-      const g = loadUpTo4(dout + o, k);
-      const sig = vsigmoid(x);
-      storeUpTo4(db + o, f32x4.add(loadUpTo4(db + o, k), f32x4.mul(g, f32x4.mul(x, sig))), k);
-      const local = f32x4.mul(sig, f32x4.add(one, f32x4.mul(x, f32x4.sub(one, sig))));
-      const dA = f32x4.mul(f32x4.mul(g, loadUpTo4(b + o, k)), local);
-      storeUpTo4(da + o, f32x4.add(loadUpTo4(da + o, k), dA), k);
+    const i0 = (<usize>(ch * ELEMS_PER_CHUNK)) << 2;
+    const i1 = (<usize>min(n, (ch + 1) * ELEMS_PER_CHUNK)) << 2;
+    let i = i0;
+    for (; i + 16 <= i1; i += 16) {
+      // biome-ignore format: one call
+      inline.always(swigluGrads(v128.load(a + i), v128.load(b + i), v128.load(dout + i), da + i, db + i, 4));
+    }
+    if (i < i1) {
+      const k = <i32>((i1 - i) >> 2);
+      // biome-ignore format: one call
+      swigluGrads(loadUpTo4(a + i, k), loadUpTo4(b + i, k), loadUpTo4(dout + i, k), da + i, db + i, k);
     }
   }
 }
@@ -239,8 +274,13 @@ export function embeddingBackward(
     for (let r = 0; r < rows; r++) {
       const t = dtable + <usize>load<i32>(tokens + ((<usize>r) << 2)) * rs;
       const d = dout + <usize>r * rs;
-      for (let c = c0; c < min(C, c0 + COLS_PER_CHUNK); c += 4) {
-        const n = min(4, C - c);
+      let c = c0;
+      for (; c + 4 <= min(C, c0 + COLS_PER_CHUNK); c += 4) {
+        const col = (<usize>c) << 2;
+        v128.store(t + col, f32x4.add(v128.load(t + col), v128.load(d + col)));
+      }
+      if (c < min(C, c0 + COLS_PER_CHUNK)) {
+        const n = min(C, c0 + COLS_PER_CHUNK) - c;
         const col = (<usize>c) << 2;
         storeUpTo4(t + col, f32x4.add(loadUpTo4(t + col, n), loadUpTo4(d + col, n)), n);
       }
@@ -266,21 +306,23 @@ export function crossEntropyForward(
       let mx: f32 = -Infinity;
       for (let j = 0; j < V; j++) mx = max(mx, load<f32>(l + ((<usize>j) << 2)));
       const m = f32x4.splat(mx);
+      const v4 = (<usize>(V & ~3)) << 2;
       let sumv = f32x4.splat(0);
-      for (let j = 0; j < V; j += 4) {
-        const k = min(4, V - j);
-        const o = (<usize>j) << 2;
-        const e = vexp(f32x4.sub(loadUpTo4(l + o, k), m));
-        storeUpTo4(p + o, e, k);
-        sumv = f32x4.add(sumv, k === 4 ? e : v128.and(e, partialMask(k)));
+      for (let o: usize = 0; o < v4; o += 16) {
+        const e = inline.always(vexp(f32x4.sub(v128.load(l + o), m)));
+        v128.store(p + o, e);
+        sumv = f32x4.add(sumv, e);
+      }
+      const tail = V & 3;
+      if (tail > 0) {
+        const e = vexp(f32x4.sub(loadUpTo4(l + v4, tail), m));
+        storeUpTo4(p + v4, e, tail);
+        sumv = f32x4.add(sumv, v128.and(e, partialMask(tail)));
       }
       const sum = hsum(sumv);
       const inv = f32x4.splat(<f32>1 / sum);
-      for (let j = 0; j < V; j += 4) {
-        const k = min(4, V - j);
-        const o = (<usize>j) << 2;
-        storeUpTo4(p + o, f32x4.mul(loadUpTo4(p + o, k), inv), k);
-      }
+      for (let o: usize = 0; o < v4; o += 16) v128.store(p + o, f32x4.mul(v128.load(p + o), inv));
+      if (tail > 0) storeUpTo4(p + v4, f32x4.mul(loadUpTo4(p + v4, tail), inv), tail);
       const target = load<f32>(l + ((<usize>load<i32>(targets + ((<usize>r) << 2))) << 2));
       store<f32>(losses + ((<usize>r) << 2), <f32>-(<f64>target - <f64>mx - log64(<f64>sum)));
     }
@@ -310,10 +352,14 @@ export function crossEntropyBackward(
       const d = dlogits + <usize>r * rs;
       const p = probs + <usize>r * rs;
       const wv = f32x4.splat(w);
-      for (let j = 0; j < V; j += 4) {
-        const k = min(4, V - j);
-        const o = (<usize>j) << 2;
-        storeUpTo4(d + o, f32x4.add(loadUpTo4(d + o, k), f32x4.mul(wv, loadUpTo4(p + o, k))), k);
+      const v4 = (<usize>(V & ~3)) << 2;
+      for (let o: usize = 0; o < v4; o += 16) {
+        v128.store(d + o, f32x4.add(v128.load(d + o), f32x4.mul(wv, v128.load(p + o))));
+      }
+      const tail = V & 3;
+      if (tail > 0) {
+        const sum = f32x4.add(loadUpTo4(d + v4, tail), f32x4.mul(wv, loadUpTo4(p + v4, tail)));
+        storeUpTo4(d + v4, sum, tail);
       }
       const t = d + ((<usize>load<i32>(targets + ((<usize>r) << 2))) << 2);
       store<f32>(t, load<f32>(t) - w);
