@@ -11,6 +11,9 @@ import { trainModel } from '../train.js';
 import type { Kernels } from './kernels.js';
 import { WasmKernels } from './wasm-kernels.js';
 
+/** Two threads that split every op, however small, so the tests exercise the split. */
+const SPLIT_ALL = { threads: 2, parallelFlops: 1, parallelElements: 1 };
+
 function fill(k: Kernels, n: number, seed: number, scale = 1): Float32Array {
   const rng = new Rng(seed, n);
   const out = k.alloc(n);
@@ -27,7 +30,7 @@ describe('wasm-simd determinism', () => {
   let two: WasmKernels;
   beforeAll(async () => {
     one = await WasmKernels.create({ threads: 1 });
-    two = await WasmKernels.create({ threads: 2 });
+    two = await WasmKernels.create(SPLIT_ALL);
   });
   afterAll(async () => {
     expect(two.workerChunks()).toBeGreaterThan(0);

@@ -9,8 +9,11 @@ import { kernelContract } from './kernel-contract.js';
 import type { Kernels } from './kernels.js';
 import { WasmKernels } from './wasm-kernels.js';
 
+/** Two threads that split every op, however small, so the tests exercise the split. */
+const SPLIT_ALL = { threads: 2, parallelFlops: 1, parallelElements: 1 };
+
 kernelContract('wasm-simd, 1 thread', () => WasmKernels.create({ threads: 1 }));
-kernelContract('wasm-simd, 2 threads', () => WasmKernels.create({ threads: 2 }));
+kernelContract('wasm-simd, 2 threads', () => WasmKernels.create(SPLIT_ALL));
 
 /** Issue 4: every op agrees with the reference within 1e-5 of the output's largest magnitude. */
 const RTOL = 1e-5;
@@ -93,7 +96,7 @@ describe('wasm-simd against the TypeScript reference, sizes that run on every th
   beforeAll(async () => {
     js = new JsKernels();
     one = await WasmKernels.create({ threads: 1 });
-    two = await WasmKernels.create({ threads: 2 });
+    two = await WasmKernels.create(SPLIT_ALL);
   });
   afterAll(async () => {
     // The two-thread results above were really computed in part by the worker.

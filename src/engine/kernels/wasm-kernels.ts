@@ -42,9 +42,13 @@ const OP = Object.fromEntries(OPS.map((name, i) => [name, i])) as Record<
 const HEAP_BASE = 65536;
 const SCRATCH_TABLE_BYTE = 1024;
 const MAX_THREADS = 64;
-/** Below these sizes an op runs on the main thread: waking workers would cost more. */
-const PARALLEL_FLOPS = 1 << 19;
-const PARALLEL_ELEMENTS = 1 << 15;
+/**
+ * Below these sizes an op runs on the main thread alone: under about 0.2 ms of work, waking a
+ * worker and sharing the caches with it costs more than it saves (measured on 2 cores; elementwise
+ * ops are bound by memory bandwidth, which a second thread barely adds to).
+ */
+const PARALLEL_FLOPS = 8_000_000;
+const PARALLEL_ELEMENTS = 1 << 18;
 
 /** Options of the WebAssembly adapter. */
 export interface WasmKernelsOptions {
@@ -54,6 +58,10 @@ export interface WasmKernelsOptions {
   readonly maxMemoryMiB?: number;
   /** How long idle threads spin before sleeping, in µs (default 100). */
   readonly spinMicros?: number;
+  /** Smallest matmul or attention, in floating-point operations, split across threads. */
+  readonly parallelFlops?: number;
+  /** Smallest elementwise op, in elements, split across threads. */
+  readonly parallelElements?: number;
 }
 
 let compiled: WasmModule | undefined;
@@ -87,8 +95,17 @@ export class WasmKernels implements Kernels {
   private packBytes = 0;
   private scratchBytes = 0;
   private readonly scratchOffsets: number[] = [];
+  private readonly minFlops: number;
+  private readonly minElements: number;
 
-  private constructor(heap: WasmHeap, pool: ThreadPool, instance: WasmInstance) {
+  private constructor(
+    heap: WasmHeap,
+    pool: ThreadPool,
+    instance: WasmInstance,
+    options: WasmKernelsOptions,
+  ) {
+    this.minFlops = options.parallelFlops ?? PARALLEL_FLOPS;
+    this.minElements = options.parallelElements ?? PARALLEL_ELEMENTS;
     this.heap = heap;
     this.pool = pool;
     this.threads = pool.threads;
@@ -125,7 +142,7 @@ export class WasmKernels implements Kernels {
       threads,
       spinMicros: options.spinMicros,
     });
-    return new WasmKernels(new WasmHeap(memory, HEAP_BASE), pool, instance);
+    return new WasmKernels(new WasmHeap(memory, HEAP_BASE), pool, instance, options);
   }
 
   /**
@@ -200,11 +217,11 @@ export class WasmKernels implements Kernels {
   }
 
   add(out: Float32Array, a: Float32Array, b: Float32Array, n: number): void {
-    this.run(OP.add, [this.ptr(out), this.ptr(a), this.ptr(b), n], n >= 4 * PARALLEL_ELEMENTS);
+    this.run(OP.add, [this.ptr(out), this.ptr(a), this.ptr(b), n], n >= this.minElements);
   }
 
   scale(x: Float32Array, n: number, s: number): void {
-    this.run(OP.scale, [this.ptr(x), n, s], n >= 4 * PARALLEL_ELEMENTS);
+    this.run(OP.scale, [this.ptr(x), n, s], n >= this.minElements);
   }
 
   sumSquares(x: Float32Array, n: number): number {
@@ -219,7 +236,7 @@ export class WasmKernels implements Kernels {
     C: number,
   ): void {
     const args = [this.ptr(out), this.ptr(tokens), this.ptr(table), rows, C];
-    this.run(OP.embeddingForward, args, rows * C >= 4 * PARALLEL_ELEMENTS);
+    this.run(OP.embeddingForward, args, rows * C >= this.minElements);
   }
 
   embeddingBackward(
@@ -230,7 +247,7 @@ export class WasmKernels implements Kernels {
     C: number,
   ): void {
     const args = [this.ptr(dtable), this.ptr(dout), this.ptr(tokens), rows, C];
-    this.run(OP.embeddingBackward, args, rows * C >= PARALLEL_ELEMENTS && C > 16);
+    this.run(OP.embeddingBackward, args, rows * C >= this.minElements && C > 16);
   }
 
   rmsnormForward(
@@ -243,7 +260,7 @@ export class WasmKernels implements Kernels {
     eps: number,
   ): void {
     const args = [this.ptr(out), this.ptr(rstd), this.ptr(x), this.ptr(weight), rows, C, eps];
-    this.run(OP.rmsnormForward, args, rows * C >= PARALLEL_ELEMENTS);
+    this.run(OP.rmsnormForward, args, rows * C >= this.minElements);
   }
 
   rmsnormBackward(
@@ -257,7 +274,7 @@ export class WasmKernels implements Kernels {
     C: number,
   ): void {
     const [pdout, px, prstd] = [this.ptr(dout), this.ptr(x), this.ptr(rstd)];
-    const parallel = rows * C >= PARALLEL_ELEMENTS;
+    const parallel = rows * C >= this.minElements;
     const input = [this.ptr(dx), pdout, px, this.ptr(weight), prstd, rows, C];
     this.run(OP.rmsnormBackwardInput, input, parallel);
     const wargs = [this.ptr(dweight), pdout, px, prstd, rows, C];
@@ -276,7 +293,7 @@ export class WasmKernels implements Kernels {
     inverse: boolean,
   ): void {
     const p = [this.ptr(x), rows, stride, H, Dh, this.ptr(positions), this.ptr(cos), this.ptr(sin)];
-    this.run(OP.rope, [...p, inverse ? 1 : 0], rows * H * Dh >= PARALLEL_ELEMENTS);
+    this.run(OP.rope, [...p, inverse ? 1 : 0], rows * H * Dh >= this.minElements);
   }
 
   attentionForward(
@@ -293,7 +310,7 @@ export class WasmKernels implements Kernels {
   ): void {
     const p = [this.ptr(out), this.ptr(probs), this.ptr(q), this.ptr(k), this.ptr(v)];
     this.ensureScratch(this.exports.attentionScratchBytes(T, Dh));
-    const parallel = B * H > 1 && B * H * T * T * Dh >= PARALLEL_FLOPS;
+    const parallel = B * H > 1 && 2 * B * H * T * T * Dh >= this.minFlops;
     this.run(OP.attentionForward, [...p, B, T, H, Dh, stride], parallel);
   }
 
@@ -317,7 +334,7 @@ export class WasmKernels implements Kernels {
     this.ensureScratch(this.exports.attentionScratchBytes(T, Dh));
     const grads = [this.ptr(dq), this.ptr(dk), this.ptr(dv), this.ptr(dout), this.ptr(probs)];
     const inputs = [this.ptr(q), this.ptr(k), this.ptr(v)];
-    const parallel = B * H > 1 && B * H * T * T * Dh >= PARALLEL_FLOPS;
+    const parallel = B * H > 1 && 2 * B * H * T * T * Dh >= this.minFlops;
     this.run(OP.attentionBackward, [...grads, ...inputs, B, T, H, Dh, stride], parallel);
   }
 
@@ -337,15 +354,11 @@ export class WasmKernels implements Kernels {
   ): void {
     const p = [this.ptr(out), this.ptr(q), qStride, this.ptr(kCache), this.ptr(vCache)];
     const rest = [this.ptr(slots), this.ptr(positions), rows, H, Dh, maxT, this.ptr(scratch)];
-    this.run(OP.attentionCached, [...p, ...rest], rows >= 8);
+    this.run(OP.attentionCached, [...p, ...rest], 2 * rows * H * maxT * Dh >= this.minFlops);
   }
 
   swigluForward(out: Float32Array, a: Float32Array, b: Float32Array, n: number): void {
-    this.run(
-      OP.swigluForward,
-      [this.ptr(out), this.ptr(a), this.ptr(b), n],
-      n >= PARALLEL_ELEMENTS,
-    );
+    this.run(OP.swigluForward, [this.ptr(out), this.ptr(a), this.ptr(b), n], n >= this.minElements);
   }
 
   swigluBackward(
@@ -357,7 +370,7 @@ export class WasmKernels implements Kernels {
     n: number,
   ): void {
     const p = [this.ptr(da), this.ptr(db), this.ptr(dout), this.ptr(a), this.ptr(b)];
-    this.run(OP.swigluBackward, [...p, n], n >= PARALLEL_ELEMENTS);
+    this.run(OP.swigluBackward, [...p, n], n >= this.minElements);
   }
 
   crossEntropyForward(
@@ -369,7 +382,7 @@ export class WasmKernels implements Kernels {
     V: number,
   ): void {
     const p = [this.ptr(losses), this.ptr(probs), this.ptr(logits), this.ptr(targets)];
-    this.run(OP.crossEntropyForward, [...p, rows, V], rows * V >= PARALLEL_ELEMENTS);
+    this.run(OP.crossEntropyForward, [...p, rows, V], rows * V >= this.minElements);
   }
 
   crossEntropyBackward(
@@ -381,7 +394,7 @@ export class WasmKernels implements Kernels {
     V: number,
   ): void {
     const p = [this.ptr(dlogits), this.ptr(probs), this.ptr(targets), this.ptr(weights)];
-    this.run(OP.crossEntropyBackward, [...p, rows, V], rows * V >= PARALLEL_ELEMENTS);
+    this.run(OP.crossEntropyBackward, [...p, rows, V], rows * V >= this.minElements);
   }
 
   adamw(
@@ -400,7 +413,7 @@ export class WasmKernels implements Kernels {
     const p = [this.ptr(param), this.ptr(grad), this.ptr(m), this.ptr(v), n];
     const corrections = [1 / (1 - beta1 ** step), 1 / (1 - beta2 ** step)];
     const args = [...p, lr, beta1, beta2, eps, weightDecay, ...corrections];
-    this.run(OP.adamw, args, n >= PARALLEL_ELEMENTS);
+    this.run(OP.adamw, args, n >= this.minElements);
   }
 
   /** out(M,N) (+)= op(a)·op(b): pack B into panels, then compute, each split across threads. */
@@ -422,8 +435,8 @@ export class WasmKernels implements Kernels {
       return;
     }
     this.ensurePack(Math.ceil(N / 8) * 8 * K * 4);
-    const parallel = 2 * M * N * K >= PARALLEL_FLOPS;
-    this.run(OP.gemmPack, [pb, N, K, bT ? 1 : 0], parallel && N * K >= 4 * PARALLEL_ELEMENTS);
+    const parallel = 2 * M * N * K >= this.minFlops;
+    this.run(OP.gemmPack, [pb, N, K, bT ? 1 : 0], parallel && N * K >= this.minElements);
     this.run(OP.gemmCompute, [po, pa, M, N, K, aT ? 1 : 0, accumulate ? 1 : 0], parallel);
   }
 
