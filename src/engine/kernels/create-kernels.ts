@@ -30,14 +30,32 @@ export function parseKernelsChoice(value: string, field = '--kernels'): KernelsC
 
 /**
  * Creates the chosen adapter. `wasm` fails with a hint when it cannot start; `auto` falls back
- * to js. Dispose the result when done (it owns worker threads).
+ * to js. Dispose the result when done (it owns worker threads). The environment can steer
+ * `auto` (SELF_EVOLVE_KERNELS=js|wasm|auto) and the default thread count (SELF_EVOLVE_THREADS),
+ * for programs such as the demo that take no flag.
  */
 export async function createKernels(
   choice: KernelsChoice = 'auto',
   options: CreateKernelsOptions = {},
 ): Promise<Kernels> {
-  const kernels = await open(choice, options);
+  const env = process.env;
+  if (choice === 'auto' && env.SELF_EVOLVE_KERNELS) {
+    choice = parseKernelsChoice(env.SELF_EVOLVE_KERNELS, 'SELF_EVOLVE_KERNELS');
+  }
+  const threads = options.threads ?? envThreads(env.SELF_EVOLVE_THREADS);
+  const kernels = await open(choice, { ...options, threads });
   return options.profile ? profileKernels(kernels) : kernels;
+}
+
+function envThreads(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidInputError(`must be an integer ≥ 1, got "${value}"`, {
+      field: 'SELF_EVOLVE_THREADS',
+    });
+  }
+  return n;
 }
 
 async function open(choice: KernelsChoice, options: CreateKernelsOptions): Promise<Kernels> {
