@@ -201,6 +201,29 @@ export function gemmPack(b: usize, N: i32, K: i32, bT: bool): void {
   for (let c = nextChunk(); c < panels; c = nextChunk()) packPanel(dst, b, c, N, K, bT);
 }
 
+/** dst (rows, 16) = the first `cols` ≤ 16 columns of rows of src (stride rs bytes), zero after. */
+function packRows(dst: usize, src: usize, rs: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const d = dst + ((<usize>r) << 6);
+    if (cols === 16) {
+      v128.store(d, v128.load(src));
+      v128.store(d, v128.load(src, 16), 16);
+      v128.store(d, v128.load(src, 32), 32);
+      v128.store(d, v128.load(src, 48), 48);
+    } else {
+      for (let j = 0; j < 16; j++) {
+        store<f32>(d + ((<usize>j) << 2), j < cols ? load<f32>(src + ((<usize>j) << 2)) : 0);
+      }
+    }
+    src += rs;
+  }
+}
+
+/** Per-thread scratch bytes gemmCompute needs: the edge tile and a (KC, 16) block of Aᵀ. */
+export function gemmScratchBytes(): i32 {
+  return 128 + KC * 64;
+}
+
 /** Work chunks of phase 2 for an (M,N) output. */
 function chunkCols(N: i32): i32 {
   return (((N + 7) >> 3) + COL_PANELS - 1) / COL_PANELS;
@@ -227,6 +250,7 @@ export function gemmCompute(
   const chunks = ((tiles + ROW_TILES - 1) / ROW_TILES) * colChunks;
   const crs = <usize>N * 4;
   const ars = <usize>K * 4;
+  const ablock = threadScratch() + 128;
   for (let c = nextChunk(); c < chunks; c = nextChunk()) {
     const t0 = (c / colChunks) * ROW_TILES;
     const t1 = min(t0 + ROW_TILES, tiles);
@@ -235,6 +259,10 @@ export function gemmCompute(
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0);
       const init = accumulate || k0 > 0;
+      // Aᵀ's block for this chunk, copied to (kc, 16) in scratch: read in place its rows sit
+      // M·4 bytes apart, which for power-of-two M collide in the L1 cache.
+      if (aT)
+        packRows(ablock, a + (<usize>k0 * M + t0 * 4) * 4, <usize>M * 4, kc, min(16, M - t0 * 4));
       for (let p = p0; p < p1; p++) {
         const b = bp + (<usize>p * K + k0) * 32;
         const nr = min(8, N - p * 8);
@@ -243,12 +271,11 @@ export function gemmCompute(
           const c0 = out + <usize>i * crs + ((<usize>p) << 5);
           const mr = min(4, M - i);
           if (aT) {
-            const a0 = a + (<usize>k0 * M + i) * 4;
-            const aks = <usize>M * 4;
+            const a0 = ablock + ((<usize>(t - t0)) << 4);
             if (mr === 4 && nr === 8) {
               // biome-ignore format: one call per row
-              inline.always(kernel4x8(a0, a0 + 4, a0 + 8, a0 + 12, aks, b, 32, kc, c0, c0 + crs, c0 + 2 * crs, c0 + 3 * crs, init));
-            } else tile(a0, 4, aks, b, 32, kc, c0, crs, init, mr, nr);
+              inline.always(kernel4x8(a0, a0 + 4, a0 + 8, a0 + 12, 64, b, 32, kc, c0, c0 + crs, c0 + 2 * crs, c0 + 3 * crs, init));
+            } else tile(a0, 4, 64, b, 32, kc, c0, crs, init, mr, nr);
           } else {
             const a0 = a + (<usize>i * K + k0) * 4;
             if (mr === 4 && nr === 8) {

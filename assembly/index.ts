@@ -8,7 +8,7 @@ export {
   attentionScratchBytes,
 } from './attention';
 export { adamw, add, scale, sumSquares } from './elementwise';
-export { gemmCompute, gemmPack } from './gemm';
+export { gemmCompute, gemmPack, gemmScratchBytes } from './gemm';
 export {
   crossEntropyBackward,
   crossEntropyForward,

@@ -110,7 +110,7 @@ export class WasmKernels implements Kernels {
     this.pool = pool;
     this.threads = pool.threads;
     this.exports = instance.exports as Record<string, (...args: number[]) => number>;
-    this.ensureScratch(4096);
+    this.ensureScratch(this.exports.gemmScratchBytes());
   }
 
   /** Compiles (once), instantiates and starts the worker threads. */
