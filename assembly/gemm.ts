@@ -219,6 +219,52 @@ function packRows(dst: usize, src: usize, rs: usize, rows: i32, cols: i32): void
   }
 }
 
+/**
+ * dst (kc, 16) = the transpose of `rows` ≤ 16 rows of src (row stride rs bytes), columns 0..kc:
+ * dst[k][r] = src[r][k], zero for r ≥ rows. 4×4 blocks go through registers.
+ */
+function packColumns(dst: usize, src: usize, rs: usize, kc: i32, rows: i32): void {
+  for (let r0 = 0; r0 < 16; r0 += 4) {
+    const n = min(4, rows - r0);
+    if (n <= 0) {
+      for (let k = 0; k < kc; k++)
+        v128.store(dst + ((<usize>k) << 6) + ((<usize>r0) << 2), f32x4.splat(0));
+      continue;
+    }
+    const s0 = src + <usize>r0 * rs;
+    const s1 = n > 1 ? s0 + rs : s0;
+    const s2 = n > 2 ? s0 + 2 * rs : s0;
+    const s3 = n > 3 ? s0 + 3 * rs : s0;
+    const keep = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(n));
+    let k = 0;
+    for (; k + 4 <= kc; k += 4) {
+      const o = (<usize>k) << 2;
+      const a = v128.load(s0 + o);
+      const b = v128.load(s1 + o);
+      const c = v128.load(s2 + o);
+      const d = v128.load(s3 + o);
+      // [a0 b0 a1 b1], [a2 b2 a3 b3], [c0 d0 c1 d1], [c2 d2 c3 d3] → columns k..k+3
+      const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+      const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+      const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+      const cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+      const out = dst + ((<usize>k) << 6) + ((<usize>r0) << 2);
+      v128.store(out, v128.and(v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5), keep));
+      v128.store(out + 64, v128.and(v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7), keep));
+      v128.store(out + 128, v128.and(v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5), keep));
+      v128.store(out + 192, v128.and(v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7), keep));
+    }
+    for (; k < kc; k++) {
+      const o = (<usize>k) << 2;
+      let v = f32x4.splat(load<f32>(s0 + o));
+      v = f32x4.replace_lane(v, 1, load<f32>(s1 + o));
+      v = f32x4.replace_lane(v, 2, load<f32>(s2 + o));
+      v = f32x4.replace_lane(v, 3, load<f32>(s3 + o));
+      v128.store(dst + ((<usize>k) << 6) + ((<usize>r0) << 2), v128.and(v, keep));
+    }
+  }
+}
+
 /** Per-thread scratch bytes gemmCompute needs: the edge tile and a (KC, 16) block of Aᵀ. */
 export function gemmScratchBytes(): i32 {
   return 128 + KC * 64;
@@ -246,23 +292,27 @@ export function gemmCompute(
   const bp = packBuffer();
   const panels = (N + 7) >> 3;
   const tiles = (M + 3) >> 2;
-  const colChunks = chunkCols(N);
-  const chunks = ((tiles + ROW_TILES - 1) / ROW_TILES) * colChunks;
+  const rowChunks = (tiles + ROW_TILES - 1) / ROW_TILES;
+  // with rows enough to share out, a chunk takes every column and packs its rows of A once
+  const colChunks = rowChunks >= 16 ? 1 : chunkCols(N);
+  const colPanels = rowChunks >= 16 ? panels : COL_PANELS;
+  const chunks = rowChunks * colChunks;
   const crs = <usize>N * 4;
   const ars = <usize>K * 4;
   const ablock = threadScratch() + 128;
   for (let c = nextChunk(); c < chunks; c = nextChunk()) {
     const t0 = (c / colChunks) * ROW_TILES;
     const t1 = min(t0 + ROW_TILES, tiles);
-    const p0 = (c % colChunks) * COL_PANELS;
-    const p1 = min(p0 + COL_PANELS, panels);
+    const p0 = (c % colChunks) * colPanels;
+    const p1 = min(p0 + colPanels, panels);
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0);
       const init = accumulate || k0 > 0;
-      // Aᵀ's block for this chunk, copied to (kc, 16) in scratch: read in place its rows sit
-      // M·4 bytes apart, which for power-of-two M collide in the L1 cache.
-      if (aT)
-        packRows(ablock, a + (<usize>k0 * M + t0 * 4) * 4, <usize>M * 4, kc, min(16, M - t0 * 4));
+      // The chunk's rows of A, k0..k0+kc, copied to (kc, 16) in scratch: one pointer for the
+      // kernel, and no reads at power-of-two strides that collide in the L1 cache.
+      const rows = min(16, M - t0 * 4);
+      if (aT) packRows(ablock, a + (<usize>k0 * M + t0 * 4) * 4, <usize>M * 4, kc, rows);
+      else packColumns(ablock, a + (<usize>(t0 * 4) * K + k0) * 4, ars, kc, rows);
       for (let p = p0; p < p1; p++) {
         const b = bp + (<usize>p * K + k0) * 32;
         const nr = min(8, N - p * 8);
@@ -270,19 +320,11 @@ export function gemmCompute(
           const i = t * 4;
           const c0 = out + <usize>i * crs + ((<usize>p) << 5);
           const mr = min(4, M - i);
-          if (aT) {
-            const a0 = ablock + ((<usize>(t - t0)) << 4);
-            if (mr === 4 && nr === 8) {
-              // biome-ignore format: one call per row
-              inline.always(kernel4x8(a0, a0 + 4, a0 + 8, a0 + 12, 64, b, 32, kc, c0, c0 + crs, c0 + 2 * crs, c0 + 3 * crs, init));
-            } else tile(a0, 4, 64, b, 32, kc, c0, crs, init, mr, nr);
-          } else {
-            const a0 = a + (<usize>i * K + k0) * 4;
-            if (mr === 4 && nr === 8) {
-              // biome-ignore format: one call per row
-              inline.always(kernel4x8(a0, a0 + ars, a0 + 2 * ars, a0 + 3 * ars, 4, b, 32, kc, c0, c0 + crs, c0 + 2 * crs, c0 + 3 * crs, init));
-            } else tile(a0, ars, 4, b, 32, kc, c0, crs, init, mr, nr);
-          }
+          const a0 = ablock + ((<usize>(t - t0)) << 4);
+          if (mr === 4 && nr === 8) {
+            // biome-ignore format: one call per row
+            inline.always(kernel4x8(a0, a0 + 4, a0 + 8, a0 + 12, 64, b, 32, kc, c0, c0 + crs, c0 + 2 * crs, c0 + 3 * crs, init));
+          } else tile(a0, 4, 64, b, 32, kc, c0, crs, init, mr, nr);
         }
       }
     }
