@@ -79,6 +79,61 @@ export function kernel4x8(
 }
 
 /**
+ * kernel4x8 for A in a packed (k, 16) block and B in a packed (k, 8) panel: one pointer each,
+ * immediate offsets, so the loop carries two increments. Same arithmetic as kernel4x8.
+ */
+export function kernelPacked(a: usize, b: usize, kc: i32, c: usize, crs: usize, init: bool): void {
+  let x00 = f32x4.splat(0);
+  let x01 = x00;
+  let x10 = x00;
+  let x11 = x00;
+  let x20 = x00;
+  let x21 = x00;
+  let x30 = x00;
+  let x31 = x00;
+  const c1 = c + crs;
+  const c2 = c1 + crs;
+  const c3 = c2 + crs;
+  if (init) {
+    x00 = v128.load(c);
+    x01 = v128.load(c, 16);
+    x10 = v128.load(c1);
+    x11 = v128.load(c1, 16);
+    x20 = v128.load(c2);
+    x21 = v128.load(c2, 16);
+    x30 = v128.load(c3);
+    x31 = v128.load(c3, 16);
+  }
+  const end = b + ((<usize>kc) << 5);
+  while (b < end) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let s = v128.load32_splat(a);
+    x00 = f32x4.add(x00, f32x4.mul(s, b0));
+    x01 = f32x4.add(x01, f32x4.mul(s, b1));
+    s = v128.load32_splat(a, 4);
+    x10 = f32x4.add(x10, f32x4.mul(s, b0));
+    x11 = f32x4.add(x11, f32x4.mul(s, b1));
+    s = v128.load32_splat(a, 8);
+    x20 = f32x4.add(x20, f32x4.mul(s, b0));
+    x21 = f32x4.add(x21, f32x4.mul(s, b1));
+    s = v128.load32_splat(a, 12);
+    x30 = f32x4.add(x30, f32x4.mul(s, b0));
+    x31 = f32x4.add(x31, f32x4.mul(s, b1));
+    a += 64;
+    b += 32;
+  }
+  v128.store(c, x00);
+  v128.store(c, x01, 16);
+  v128.store(c1, x10);
+  v128.store(c1, x11, 16);
+  v128.store(c2, x20);
+  v128.store(c2, x21, 16);
+  v128.store(c3, x30);
+  v128.store(c3, x31, 16);
+}
+
+/**
  * One output tile of mr ≤ 4 rows and nr ≤ 8 columns at c (row stride crs bytes); A row r at
  * a + r·ars. Partial tiles run the same kernel on a scratch tile (missing rows repeat row 0), so
  * each element gets the same arithmetic as in a full tile. b must be readable for 8 columns.
@@ -321,10 +376,8 @@ export function gemmCompute(
           const c0 = out + <usize>i * crs + ((<usize>p) << 5);
           const mr = min(4, M - i);
           const a0 = ablock + ((<usize>(t - t0)) << 4);
-          if (mr === 4 && nr === 8) {
-            // biome-ignore format: one call per row
-            inline.always(kernel4x8(a0, a0 + 4, a0 + 8, a0 + 12, 64, b, 32, kc, c0, c0 + crs, c0 + 2 * crs, c0 + 3 * crs, init));
-          } else tile(a0, 4, 64, b, 32, kc, c0, crs, init, mr, nr);
+          if (mr === 4 && nr === 8) inline.always(kernelPacked(a0, b, kc, c0, crs, init));
+          else tile(a0, 4, 64, b, 32, kc, c0, crs, init, mr, nr);
         }
       }
     }
