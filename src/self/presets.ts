@@ -38,16 +38,16 @@ export const PRESETS: Record<'demo' | 'quick', SelfConfigInput> = {
   },
   quick: {
     model: MODEL,
-    data: { train: 1200, test: 100 },
+    data: { train: 1000, test: 100 },
     base: { train: { epochs: 4, batchSize: 32, learningRate: 3e-3 } },
     meta: {
-      prompts: 600,
+      prompts: 500,
       temperature: 0.5,
       train: { epochs: 2, batchSize: 32, learningRate: 2e-3 },
     },
     evolve: {
       rounds: 2,
-      prompts: 200,
+      prompts: 150,
       temperature: 0.5,
       replayMeta: 0.3,
       train: { epochs: 1, batchSize: 32, learningRate: 1e-3 },
