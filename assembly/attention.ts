@@ -4,7 +4,7 @@
 // forward (same dot products, softmax and P·V order), so generation with and without the cache
 // agrees bit for bit.
 
-import { tileInline } from './gemm';
+import { kernelPacked, tile, tileInline } from './gemm';
 import { nextChunk, threadScratch } from './runtime';
 import { hsum, loadUpTo4, storeUpTo4, vexp } from './simd-math';
 
@@ -285,6 +285,25 @@ export function attentionForward(
   }
 }
 
+/**
+ * c (+)= Aᵀ-tile × panel where A's four values for each k are contiguous (a column block of P or
+ * dS, row stride `as` bytes) and B is a packed (k, 8) panel: the packed kernel when the tile is
+ * full. Accumulates into c.
+ */
+function tileColumns(
+  a: usize,
+  as: usize,
+  b: usize,
+  kc: i32,
+  c: usize,
+  crs: usize,
+  mr: i32,
+  nr: i32,
+): void {
+  if (mr === 4 && nr === 8) inline.always(kernelPacked(a, as, b, kc, c, crs, true));
+  else tile(a, 4, as, b, 32, kc, c, crs, true, mr, nr);
+}
+
 /** dq, dk, dv (B·T, stride) += gradients given dout (B·T, C) and the saved probs. */
 export function attentionBackward(
   dq: usize,
@@ -343,9 +362,9 @@ export function attentionBackward(
         // biome-ignore format: one call per line
         inline.always(tileInline(ds + <usize>t0 * lds, lds, 4, panels1 + panel, 32, t0 + mr, dq + at, rs, true, mr, nr));
         // biome-ignore format: one call per line
-        inline.always(tileInline(pt + diag, 4, lds, panels2 + panel + ((<usize>t0) << 5), 32, T - t0, dv + at, rs, true, mr, nr));
+        inline.always(tileColumns(pt + diag, lds, panels2 + panel + ((<usize>t0) << 5), T - t0, dv + at, rs, mr, nr));
         // biome-ignore format: one call per line
-        inline.always(tileInline(ds + diag, 4, lds, panels0 + panel + ((<usize>t0) << 5), 32, T - t0, dk + at, rs, true, mr, nr));
+        inline.always(tileColumns(ds + diag, lds, panels0 + panel + ((<usize>t0) << 5), T - t0, dk + at, rs, mr, nr));
       }
     }
   }

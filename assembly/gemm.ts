@@ -79,10 +79,19 @@ export function kernel4x8(
 }
 
 /**
- * kernel4x8 for A in a packed (k, 16) block and B in a packed (k, 8) panel: one pointer each,
- * immediate offsets, so the loop carries two increments. Same arithmetic as kernel4x8.
+ * kernel4x8 for A whose four values per k are contiguous, `as` bytes apart from one k to the
+ * next (a packed (k, 16) block: 64), and B in a packed (k, 8) panel: one pointer each, immediate
+ * offsets, so the loop carries two increments. Same arithmetic as kernel4x8.
  */
-export function kernelPacked(a: usize, b: usize, kc: i32, c: usize, crs: usize, init: bool): void {
+export function kernelPacked(
+  a: usize,
+  as: usize,
+  b: usize,
+  kc: i32,
+  c: usize,
+  crs: usize,
+  init: bool,
+): void {
   let x00 = f32x4.splat(0);
   let x01 = x00;
   let x10 = x00;
@@ -120,7 +129,7 @@ export function kernelPacked(a: usize, b: usize, kc: i32, c: usize, crs: usize, 
     s = v128.load32_splat(a, 12);
     x30 = f32x4.add(x30, f32x4.mul(s, b0));
     x31 = f32x4.add(x31, f32x4.mul(s, b1));
-    a += 64;
+    a += as;
     b += 32;
   }
   v128.store(c, x00);
@@ -376,7 +385,7 @@ export function gemmCompute(
           const c0 = out + <usize>i * crs + ((<usize>p) << 5);
           const mr = min(4, M - i);
           const a0 = ablock + ((<usize>(t - t0)) << 4);
-          if (mr === 4 && nr === 8) inline.always(kernelPacked(a0, b, kc, c0, crs, init));
+          if (mr === 4 && nr === 8) inline.always(kernelPacked(a0, 64, b, kc, c0, crs, init));
           else tile(a0, 4, 64, b, 32, kc, c0, crs, init, mr, nr);
         }
       }
