@@ -1,19 +1,11 @@
-// Causal self-attention on head-interleaved activations (row stride `stride`, head h in columns
-// [h·Dh, (h+1)·Dh)). One work chunk per (sequence, head) in training, per group of rows with the
-// KV cache. The cached path computes each element with exactly the arithmetic of the training
-// forward (same dot products, softmax and P·V order), so generation with and without the cache
-// agrees bit for bit.
+// Causal self-attention for training, on head-interleaved activations (row stride `stride`,
+// head h in columns [h·Dh, (h+1)·Dh)), one work chunk per (sequence, head). Scores are `dot`
+// products in one fixed order and softmaxRow is shared with the cached path (attention-cached.ts),
+// so generation with and without the KV cache agrees bit for bit.
 
 import { kernelPacked, tile, tileInline } from './gemm';
 import { nextChunk, threadScratch } from './runtime';
-import { hsum, loadUpTo4, storeUpTo4, vexp } from './simd-math';
-
-/** [A0+A2, A1+A3, B0+B2, B1+B3] summed pairwise: [hsum(A), hsum(B), hsum(C), hsum(D)]. */
-function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
-  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 1, 4, 5), v128.shuffle<f32>(a, b, 2, 3, 6, 7));
-  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 1, 4, 5), v128.shuffle<f32>(c, d, 2, 3, 6, 7));
-  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
-}
+import { hsum, hsum4, loadUpTo4, vexp } from './simd-math';
 
 /**
  * c_r[j] = dot(a_r, b_j, n) for r < mr ≤ 4, j < nr ≤ 2; missing rows/columns must alias valid
@@ -139,6 +131,7 @@ export function softmaxRow(p: usize, n: i32, total: i32, scale: f32): void {
   let raw = f32x4.extract_lane(top, 0);
   for (let i = n4; i < end; i += 4) {
     const x = load<f32>(p + i);
+    // biome-ignore lint/complexity/useMathMinMax: a compare-select, like f32x4.pmax above
     raw = x > raw ? x : raw;
   }
   // scaling by a positive number keeps the order: the max of the scaled scores, exactly
@@ -192,7 +185,7 @@ function stage(T: i32, Dh: i32): void {
   square1 = square0 + square;
 }
 
-/** Per-thread scratch bytes the training attention needs (see Staging). */
+/** Per-thread scratch bytes the training attention needs (see `stage`). */
 export function attentionScratchBytes(T: i32, Dh: i32): i32 {
   return 128 + 2 * T * Dh * 4 + 3 * ((Dh + 7) >> 3) * T * 32 + 2 * T * (T + 4) * 4;
 }
@@ -387,125 +380,4 @@ function softmaxBackwardRow(d: usize, p: usize, n: i32, total: i32, scale: f32):
   for (let i = n4; i < end; i += 4)
     store<f32>(d + i, load<f32>(p + i) * (load<f32>(d + i) - dot) * scale);
   memory.fill(d + end, 0, ((<usize>total) << 2) - end);
-}
-
-/**
- * s[j] = dot(q, k_j, n) for j < nk ≤ 4, k_j = k + j·ks: four keys at once with exactly the
- * arithmetic of `dot` (lanes over d, the hsum order, then the tail in order).
- */
-function dot1x4(q: usize, k: usize, ks: usize, n: i32, s: usize, nk: i32): void {
-  const k1 = nk > 1 ? k + ks : k;
-  const k2 = nk > 2 ? k + 2 * ks : k;
-  const k3 = nk > 3 ? k + 3 * ks : k;
-  let x0 = f32x4.splat(0);
-  let x1 = x0;
-  let x2 = x0;
-  let x3 = x0;
-  const n4 = (<usize>(n & ~3)) << 2;
-  for (let d: usize = 0; d < n4; d += 16) {
-    const a = v128.load(q + d);
-    x0 = f32x4.add(x0, f32x4.mul(a, v128.load(k + d)));
-    x1 = f32x4.add(x1, f32x4.mul(a, v128.load(k1 + d)));
-    x2 = f32x4.add(x2, f32x4.mul(a, v128.load(k2 + d)));
-    x3 = f32x4.add(x3, f32x4.mul(a, v128.load(k3 + d)));
-  }
-  let r = hsum4(x0, x1, x2, x3);
-  for (let d = n4; d < (<usize>n) << 2; d += 4) {
-    let b = f32x4.splat(load<f32>(k + d));
-    b = f32x4.replace_lane(b, 1, load<f32>(k1 + d));
-    b = f32x4.replace_lane(b, 2, load<f32>(k2 + d));
-    b = f32x4.replace_lane(b, 3, load<f32>(k3 + d));
-    r = f32x4.add(r, f32x4.mul(v128.load32_splat(q + d), b));
-  }
-  storeUpTo4(s, r, nk);
-}
-
-/**
- * out[0..D) = Σ_k p[k]·v_k[0..D), v_k = v + k·vs, k in order: one row of the P·V product with
- * the arithmetic of `tile` (one accumulator per element), 32 columns at a time.
- */
-function rowTimesValues(p: usize, v: usize, vs: usize, n: i32, out: usize, D: i32): void {
-  let d0 = 0;
-  for (; d0 + 32 <= D; d0 += 32) {
-    let x0 = f32x4.splat(0);
-    let x1 = x0;
-    let x2 = x0;
-    let x3 = x0;
-    let x4 = x0;
-    let x5 = x0;
-    let x6 = x0;
-    let x7 = x0;
-    let b = v + ((<usize>d0) << 2);
-    for (let k = 0; k < n; k++) {
-      const s = v128.load32_splat(p + ((<usize>k) << 2));
-      x0 = f32x4.add(x0, f32x4.mul(s, v128.load(b)));
-      x1 = f32x4.add(x1, f32x4.mul(s, v128.load(b, 16)));
-      x2 = f32x4.add(x2, f32x4.mul(s, v128.load(b, 32)));
-      x3 = f32x4.add(x3, f32x4.mul(s, v128.load(b, 48)));
-      x4 = f32x4.add(x4, f32x4.mul(s, v128.load(b, 64)));
-      x5 = f32x4.add(x5, f32x4.mul(s, v128.load(b, 80)));
-      x6 = f32x4.add(x6, f32x4.mul(s, v128.load(b, 96)));
-      x7 = f32x4.add(x7, f32x4.mul(s, v128.load(b, 112)));
-      b += vs;
-    }
-    const o = out + ((<usize>d0) << 2);
-    v128.store(o, x0);
-    v128.store(o, x1, 16);
-    v128.store(o, x2, 32);
-    v128.store(o, x3, 48);
-    v128.store(o, x4, 64);
-    v128.store(o, x5, 80);
-    v128.store(o, x6, 96);
-    v128.store(o, x7, 112);
-  }
-  for (; d0 < D; d0 += 4) {
-    let x = f32x4.splat(0);
-    let b = v + ((<usize>d0) << 2);
-    for (let k = 0; k < n; k++) {
-      x = f32x4.add(x, f32x4.mul(v128.load32_splat(p + ((<usize>k) << 2)), v128.load(b)));
-      b += vs;
-    }
-    storeUpTo4(out + ((<usize>d0) << 2), x, min(4, D - d0));
-  }
-}
-
-/**
- * Row r: the token at positions[r] of sequence slot slots[r]; it attends to positions
- * 0..positions[r] of kCache/vCache (slots, maxT, C). scratch holds rows·maxT scores.
- */
-export function attentionCached(
-  out: usize,
-  q: usize,
-  qStride: i32,
-  kCache: usize,
-  vCache: usize,
-  slots: usize,
-  positions: usize,
-  rows: i32,
-  H: i32,
-  Dh: i32,
-  maxT: i32,
-  scratch: usize,
-): void {
-  const C = H * Dh;
-  const scale = <f32>(1 / Math.sqrt(<f64>Dh));
-  const crs = (<usize>C) << 2;
-  const groups = (rows + 3) >> 2;
-  for (let g = nextChunk(); g < groups; g = nextChunk()) {
-    for (let r = g * 4; r < min(rows, g * 4 + 4); r++) {
-      const base = (<usize>load<i32>(slots + ((<usize>r) << 2)) * maxT * C) << 2;
-      const n = load<i32>(positions + ((<usize>r) << 2)) + 1;
-      const w = scratch + ((<usize>r * maxT) << 2);
-      for (let h = 0; h < H; h++) {
-        const col = (<usize>h * Dh) << 2;
-        const qo = q + ((<usize>r * qStride) << 2) + col;
-        const kb = kCache + base + col;
-        for (let s = 0; s < n; s += 4) {
-          dot1x4(qo, kb + <usize>s * crs, crs, Dh, w + ((<usize>s) << 2), min(4, n - s));
-        }
-        softmaxRow(w, n, n, scale);
-        rowTimesValues(w, vCache + base + col, crs, n, out + <usize>r * crs + col, Dh);
-      }
-    }
-  }
 }

@@ -1,12 +1,8 @@
 // Entry of the WebAssembly kernels (build/kernels.wasm): every export the TypeScript adapter
 // (src/engine/kernels/wasm-kernels.ts) and its worker threads call.
 
-export {
-  attentionBackward,
-  attentionCached,
-  attentionForward,
-  attentionScratchBytes,
-} from './attention';
+export { attentionBackward, attentionForward, attentionScratchBytes } from './attention';
+export { attentionCached } from './attention-cached';
 export { adamw, add, scale, sumSquares } from './elementwise';
 export { gemmCompute, gemmPack, gemmScratchBytes } from './gemm';
 export {

@@ -2,7 +2,7 @@
 // softmax cross-entropy. Rows are split into work chunks; reductions over rows (weight
 // gradients) are split by columns instead, so every sum runs in the same order on any split.
 import { nextChunk } from './runtime';
-import { dot, hsum, loadUpTo4, log64, storeUpTo4, vexp, vsigmoid } from './simd-math';
+import { dot, hsum, loadUpTo4, log64, storeUpTo4, vexp } from './simd-math';
 
 const ROWS_PER_CHUNK: i32 = 16;
 const ELEMS_PER_CHUNK: i32 = 16384;

@@ -7,6 +7,13 @@ export function hsum(v: v128): f32 {
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
 }
 
+/** [hsum(a), hsum(b), hsum(c), hsum(d)], each in hsum's order, with six shuffles. */
+export function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 1, 4, 5), v128.shuffle<f32>(a, b, 2, 3, 6, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 1, 4, 5), v128.shuffle<f32>(c, d, 2, 3, 6, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
+}
+
 /**
  * Σ x[i]·y[i] over n floats in one fixed order: four lanes over i, hsum, then the tail in order.
  * Attention scores use it row by row and, element by element, in their blocked form.
@@ -44,12 +51,6 @@ export function vexp(x: v128): v128 {
   y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(x, x)), x), f32x4.splat(1.0));
   const pow2n = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23);
   return v128.andnot(f32x4.mul(y, pow2n), under);
-}
-
-/** σ(x) = 1 / (1 + exp(−x)) per lane. */
-export function vsigmoid(x: v128): v128 {
-  const one = f32x4.splat(1.0);
-  return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
 }
 
 /** Loads n ≤ 4 floats into the low lanes of a vector; the other lanes are 0. */
