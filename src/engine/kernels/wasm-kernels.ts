@@ -2,45 +2,17 @@
 // (build/kernels.wasm, from assembly/), run on the main thread and worker threads that share one
 // WebAssembly.Memory. Buffers live in that memory; large ops are split into chunks across all
 // threads, small ones run on the main thread. Results are bitwise independent of the thread count.
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { SelfEvolveError } from '../../spec/errors.js';
 import type { Kernels } from './kernels.js';
-import { type WasmGlobal, type WasmInstance, type WasmModule, wasmApi } from './wasm-api.js';
+import { type WasmInstance, wasmApi } from './wasm-api.js';
 import { WasmHeap } from './wasm-heap.js';
+import { instantiateKernels, OP, OPS, SCRATCH_TABLE_BYTE } from './wasm-module.js';
 import { ThreadPool } from './wasm-threads.js';
 import { CLAIMS_BYTE, CTRL, JOINS_BYTE } from './wasm-worker-source.js';
 
-/** Exports callable as ops, in op-index order (shared with the workers). */
-const OPS = [
-  'gemmPack',
-  'gemmCompute',
-  'attentionForward',
-  'attentionBackward',
-  'attentionCached',
-  'rmsnormForward',
-  'rmsnormBackwardInput',
-  'rmsnormBackwardWeight',
-  'rope',
-  'swigluForward',
-  'swigluBackward',
-  'embeddingForward',
-  'embeddingBackward',
-  'crossEntropyForward',
-  'crossEntropyBackward',
-  'add',
-  'scale',
-  'sumSquares',
-  'adamw',
-] as const;
-const OP = Object.fromEntries(OPS.map((name, i) => [name, i])) as Record<
-  (typeof OPS)[number],
-  number
->;
-
-/** The heap starts after the control page; per-thread scratch pointers live at byte 1024. */
+/** The heap starts after the control page. */
 const HEAP_BASE = 65536;
-const SCRATCH_TABLE_BYTE = 1024;
 const MAX_THREADS = 64;
 /**
  * Below these sizes an op runs on the main thread alone: under about 0.2 ms of work, waking a
@@ -62,26 +34,6 @@ export interface WasmKernelsOptions {
   readonly parallelFlops?: number;
   /** Smallest elementwise op, in elements, split across threads. */
   readonly parallelElements?: number;
-}
-
-let compiled: WasmModule | undefined;
-
-/** The compiled kernels module, read once from build/kernels.wasm (built by `npm run build`). */
-export function kernelsModule(): WasmModule {
-  if (!compiled) {
-    const url = new URL('../../../build/kernels.wasm', import.meta.url);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(url);
-    } catch (cause) {
-      throw new SelfEvolveError('kernels_missing', `cannot read ${url.pathname}`, {
-        cause,
-        hint: 'run `npm run build` to compile the WebAssembly kernels',
-      });
-    }
-    compiled = new wasmApi.Module(bytes);
-  }
-  return compiled;
 }
 
 /** Kernels on WebAssembly SIMD and worker threads. Create with `WasmKernels.create()`. */
@@ -119,21 +71,9 @@ export class WasmKernels implements Kernels {
       1,
       Math.min(MAX_THREADS, options.threads ?? Math.min(8, availableParallelism())),
     );
-    const module = kernelsModule();
     const maximum = Math.ceil(((options.maxMemoryMiB ?? 2048) * 2 ** 20) / 65536);
     const memory = new wasmApi.Memory({ initial: 32, maximum, shared: true });
-    const instance = new wasmApi.Instance(module, { env: { memory } });
-    const exports = instance.exports as Record<string, unknown>;
-    const chunk = (exports.CTRL_CHUNK as WasmGlobal).value;
-    const pack = (exports.CTRL_PACK as WasmGlobal).value;
-    const scratch = (exports.CTRL_SCRATCH as WasmGlobal).value;
-    const claims = (exports.CTRL_CLAIMS as WasmGlobal).value;
-    const layout = [chunk, pack, scratch, claims].join();
-    if (layout !== [4 * CTRL.CHUNK, 4 * CTRL.PACK, SCRATCH_TABLE_BYTE, CLAIMS_BYTE].join()) {
-      throw new SelfEvolveError('kernels', 'build/kernels.wasm does not match this adapter', {
-        hint: 'run `npm run build`',
-      });
-    }
+    const { module, instance } = instantiateKernels(memory);
     const pool = await ThreadPool.start({
       module,
       memory,
