@@ -8,6 +8,7 @@ import { REFERENCE_CONFIG } from '../config.js';
 import { Model } from '../model.js';
 import { Rng } from '../rng.js';
 import { trainModel } from '../train.js';
+import { JsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
 import { WasmKernels } from './wasm-kernels.js';
 
@@ -126,6 +127,22 @@ describe('wasm-simd determinism', () => {
       k.alloc(T * maxT),
     );
     expect(bits(cached)).toEqual(bits(outOne));
+  });
+
+  it('training gives the loss curve of the js kernels, within float32 rounding', async () => {
+    const config = { ...REFERENCE_CONFIG, dModel: 32, dFF: 96, contextLength: 24, nHeads: 2 };
+    const data = affineSequences(8, config.contextLength, config.vocabSize);
+    const curves: number[][] = [];
+    for (const k of [new JsKernels(), one]) {
+      const model = Model.init(k, config, 3);
+      const settings = { steps: 8, batchSize: 8, learningRate: 1e-2, warmupSteps: 1, seed: 4 };
+      curves.push([...(await trainModel(model, data, settings)).losses]);
+      model.free();
+    }
+    expect(curves[0][7]).toBeLessThan(curves[0][0] - 0.1);
+    curves[0].forEach((loss, step) => {
+      expect(Math.abs(curves[1][step] - loss), `step ${step}`).toBeLessThan(1e-5 * loss);
+    });
   });
 
   it('training for a few steps gives bit-identical weights on one and two threads', async () => {
