@@ -10,10 +10,10 @@ const bin = join(import.meta.dirname, '../../../bin/self-evolve.js');
 const dir = mkdtempSync(join(tmpdir(), 'demo-'));
 const runsDir = join(dir, 'runs');
 
+/** Runs the CLI; commands that read or write runs get `--runs-dir`. */
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args, '--runs-dir', runsDir], {
-    encoding: 'utf8',
-  });
+  const where = args[0] === 'data' ? [] : ['--runs-dir', runsDir];
+  const r = spawnSync(process.execPath, [bin, ...args, ...where], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
