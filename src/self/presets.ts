@@ -1,5 +1,5 @@
 // Ready-made configs: `demo` (what `npm start` runs, about 15 minutes on 2 cores) and `quick`
-// (about 3 minutes, for tests and a first look; weaker results, same direction).
+// (2-3 minutes, for tests and a first look; weaker results: docs/results.md).
 import type { SelfConfigInput } from './config.js';
 
 /** Every character the equations task writes, so a fresh char-level tokenizer covers them all. */

@@ -27,7 +27,10 @@ export function command(): Command {
     .description(
       'Run SELF end to end on the built-in equations task (about 15 min; --quick about 3)',
     )
-    .option('--quick', 'smaller model and data: about 3 minutes, weaker results, same direction')
+    .option(
+      '--quick',
+      'less data and training: about 2-3 minutes, weaker results (docs/results.md)',
+    )
     .option('--name <run>', 'run name (default: demo, demo-2, ... the first free one)')
     .option('--seed <n>', 'run seed', '1')
     .option('--force', 'replace an existing run of the same --name')
