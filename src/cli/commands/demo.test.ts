@@ -18,6 +18,7 @@ function cli(...args: string[]) {
 }
 
 describe('self-evolve demo --quick', () => {
+  // The quick demo takes 1.5-3 minutes, longer while another test file shares the 2 cores.
   it('runs SELF end to end and every command reads the run', () => {
     const demo = cli('demo', '--quick', '--json');
     expect(demo.code, demo.stderr).toBe(0);
@@ -87,7 +88,7 @@ describe('self-evolve demo --quick', () => {
     const again = cli('export', 'demo-quick', '--out', out);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/chat\.jsonl: already exists/);
-  });
+  }, 420_000);
 
   it('rejects bad input with file:line and field, exit code 2', () => {
     const bad = join(dir, 'bad.json');
