@@ -45,6 +45,26 @@ describe('createKernels', () => {
     await expect(createKernels()).rejects.toThrow(/SELF_EVOLVE_THREADS.*integer/);
   });
 
+  it('prints per-op totals on dispose under SELF_EVOLVE_KERNELS_PROFILE', async () => {
+    process.env.SELF_EVOLVE_KERNELS = 'js';
+    process.env.SELF_EVOLVE_KERNELS_PROFILE = '1';
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => written.push(chunk) > 0) as typeof write;
+    try {
+      const k = await createKernels();
+      const x = k.alloc(4).fill(1);
+      k.add(x, x, x, 4);
+      await k.dispose();
+    } finally {
+      process.stderr.write = write;
+      delete process.env.SELF_EVOLVE_KERNELS_PROFILE;
+    }
+    expect(written.join('')).toMatch(
+      /kernels js, 1 thread\(s\): +[0-9.]+ s in ops\n {2}add +[0-9.]+ s {2}1 calls/,
+    );
+  });
+
   it('wraps the adapter with per-op timing when asked', async () => {
     const k = await createKernels('js', { profile: true });
     const x = k.alloc(8).fill(2);

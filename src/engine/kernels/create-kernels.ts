@@ -4,7 +4,7 @@
 import { InvalidInputError, SelfEvolveError } from '../../spec/errors.js';
 import { JsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
-import { profileKernels } from './profiled-kernels.js';
+import { type ProfiledKernels, profileKernels } from './profiled-kernels.js';
 
 export type KernelsChoice = 'js' | 'wasm' | 'auto';
 export const KERNELS_CHOICES: readonly KernelsChoice[] = ['js', 'wasm', 'auto'];
@@ -32,7 +32,8 @@ export function parseKernelsChoice(value: string, field = '--kernels'): KernelsC
  * Creates the chosen adapter. `wasm` fails with a hint when it cannot start; `auto` falls back
  * to js. Dispose the result when done (it owns worker threads). The environment can steer
  * `auto` (SELF_EVOLVE_KERNELS=js|wasm|auto) and the default thread count (SELF_EVOLVE_THREADS),
- * for programs such as the demo that take no flag.
+ * for programs such as the demo that take no flag; SELF_EVOLVE_KERNELS_PROFILE=1 prints the time
+ * per op to stderr on dispose.
  */
 export async function createKernels(
   choice: KernelsChoice = 'auto',
@@ -44,7 +45,23 @@ export async function createKernels(
   }
   const threads = options.threads ?? envThreads(env.SELF_EVOLVE_THREADS);
   const kernels = await open(choice, { ...options, threads });
+  if (env.SELF_EVOLVE_KERNELS_PROFILE) return reportOnDispose(kernels);
   return options.profile ? profileKernels(kernels) : kernels;
+}
+
+/** SELF_EVOLVE_KERNELS_PROFILE=1: the per-op totals go to stderr when the kernels are disposed. */
+function reportOnDispose(kernels: Kernels): ProfiledKernels {
+  const started = performance.now();
+  return profileKernels(kernels, {
+    onDispose: (ops) => {
+      const seconds = (ms: number) => (ms / 1000).toFixed(2).padStart(9);
+      const total = ops.reduce((sum, o) => sum + o.ms, 0);
+      const head = `kernels ${kernels.name}, ${kernels.threads} thread(s): ${seconds(total)} s in ops`;
+      const lines = ops.map((o) => `  ${o.op.padEnd(22)} ${seconds(o.ms)} s  ${o.calls} calls`);
+      const wall = `  (${seconds(performance.now() - started)} s since the kernels started)`;
+      process.stderr.write(`${[head, ...lines, wall].join('\n')}\n`);
+    },
+  });
 }
 
 function envThreads(value: string | undefined): number | undefined {

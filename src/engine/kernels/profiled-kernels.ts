@@ -22,8 +22,14 @@ export interface ProfiledKernels extends Kernels {
   reset(): void;
 }
 
-/** Wraps `inner` so that every compute op is timed. */
-export function profileKernels(inner: Kernels): ProfiledKernels {
+/**
+ * Wraps `inner` so that every compute op is timed. `onDispose` sees the totals just before the
+ * inner adapter is disposed.
+ */
+export function profileKernels(
+  inner: Kernels,
+  options: { onDispose?: (profile: OpProfile[]) => void } = {},
+): ProfiledKernels {
   const totals = new Map<string, { calls: number; ms: number; flops: number }>();
   const record = (key: string, ms: number, flops: number) => {
     const t = totals.get(key) ?? { calls: 0, ms: 0, flops: 0 };
@@ -53,9 +59,14 @@ export function profileKernels(inner: Kernels): ProfiledKernels {
       totals.clear();
     },
   };
+  const dispose = async () => {
+    options.onDispose?.(extra.profile());
+    await inner.dispose();
+  };
   return new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop in extra) return extra[prop as keyof typeof extra];
+      if (prop === 'dispose') return dispose;
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       if (typeof prop !== 'string' || NOT_TIMED.has(prop)) return value.bind(target);
