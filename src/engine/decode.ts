@@ -66,8 +66,8 @@ export class DecodeState {
       const w = weights.layers[l];
       k.rmsnormForward(norm, rstd, x, w.attnNorm, rows, C, config.normEps);
       k.matmulNT(qkv, norm, w.wqkv, rows, 3 * C, C, false); // qkv (rows, 3C)
-      k.rope(qkv, rows, 3 * C, H, Dh, this.positions, cos, sin, false);
-      k.rope(qkv.subarray(C), rows, 3 * C, H, Dh, this.positions, cos, sin, false);
+      // q and k are adjacent column blocks of qkv: one call rotates their 2H heads.
+      k.rope(qkv, rows, 3 * C, 2 * H, Dh, this.positions, cos, sin, false);
       const [kc, vc] = [this.kCache[l], this.vCache[l]];
       for (let r = 0; r < rows; r++) {
         const at = (this.slots[r] * maxT + this.positions[r]) * C;

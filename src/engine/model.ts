@@ -95,8 +95,8 @@ export function forward(model: Model, acts: TrainActivations, B: number, T: numb
     const x = acts.resid[l];
     k.rmsnormForward(a.norm1, a.rstd1, x, w.attnNorm, N, C, config.normEps);
     k.matmulNT(a.qkv, a.norm1, w.wqkv, N, 3 * C, C, false); // qkv is (N, 3C)
-    k.rope(a.qkv, N, 3 * C, H, Dh, acts.positions, model.ropeCos, model.ropeSin, false);
-    k.rope(a.qkv.subarray(C), N, 3 * C, H, Dh, acts.positions, model.ropeCos, model.ropeSin, false);
+    // q and k are adjacent column blocks of qkv: one call rotates their 2H heads.
+    k.rope(a.qkv, N, 3 * C, 2 * H, Dh, acts.positions, model.ropeCos, model.ropeSin, false);
     const [q, kk, v] = [a.qkv, a.qkv.subarray(C), a.qkv.subarray(2 * C)];
     k.attentionForward(a.att, a.probs, q, kk, v, B, T, H, Dh, 3 * C);
     a.mid.set(x.subarray(0, N * C));
@@ -159,8 +159,7 @@ export function backward(model: Model, acts: TrainActivations, B: number, T: num
     const [dq, dk, dv] = [d.qkv, d.qkv.subarray(C), d.qkv.subarray(2 * C)];
     k.attentionBackward(dq, dk, dv, d.att, a.probs, q, kk, v, B, T, H, Dh, 3 * C, d.scratch);
     // Rotation is orthogonal: the gradient before rope is the inverse rotation of the one after.
-    k.rope(dq, N, 3 * C, H, Dh, acts.positions, model.ropeCos, model.ropeSin, true);
-    k.rope(dk, N, 3 * C, H, Dh, acts.positions, model.ropeCos, model.ropeSin, true);
+    k.rope(d.qkv, N, 3 * C, 2 * H, Dh, acts.positions, model.ropeCos, model.ropeSin, true);
     k.matmulNN(d.norm, d.qkv, w.wqkv, N, C, 3 * C, false);
     k.matmulTN(g.wqkv, d.qkv, a.norm1, 3 * C, C, N, true);
     k.rmsnormBackward(d.resid, g.attnNorm, d.norm, acts.resid[l], w.attnNorm, a.rstd1, N, C);

@@ -2,12 +2,14 @@
 // add a benchmark with one `.addCommand(...)` line.
 import { Command } from 'commander';
 import { engineBenchCommand } from './bench-engine.js';
+import { kernelsBenchCommand } from './bench-kernels.js';
 import { pipelineBenchCommand } from './bench-pipeline.js';
 
 export function command(): Command {
   return new Command('bench')
     .description('Measure speed (each subcommand prints one JSON line with --json)')
     .addCommand(engineBenchCommand())
+    .addCommand(kernelsBenchCommand())
     .addCommand(pipelineBenchCommand())
     .addHelpText(
       'after',
@@ -15,6 +17,7 @@ export function command(): Command {
 Examples:
   self-evolve bench engine --json
   self-evolve bench engine --kernels js --tfjs /tmp/tfjs-ref
+  self-evolve bench kernels --json
   self-evolve bench pipeline --json`,
     );
 }

@@ -85,7 +85,14 @@ async function open(choice: KernelsChoice, options: CreateKernelsOptions): Promi
     });
   } catch (cause) {
     if (choice === 'auto') {
-      options.onFallback?.((cause as Error).message);
+      const reason = (cause as Error).message;
+      // Falling back changes speed and, slightly, the numbers: never let it pass unnoticed.
+      if (options.onFallback) options.onFallback(reason);
+      else
+        process.emitWarning(
+          `WebAssembly kernels unavailable, using js: ${reason}`,
+          'SelfEvolveKernels',
+        );
       return new JsKernels();
     }
     if (cause instanceof SelfEvolveError) throw cause;
