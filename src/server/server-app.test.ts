@@ -7,12 +7,15 @@ import type { CompletionRequest } from '../spec/language-model.js';
 import type { OpenAIErrorBody } from './openai-error.js';
 import { type RunningServer, startServer } from './start-server.js';
 
-/** Answers `answer: <prompt>`; its feedback rejects first answers and accepts refinements. */
+/**
+ * Answers `answer: <prompt>`; its feedback rejects first answers and accepts refinements, except
+ * for prompts with `stubborn`, where it rejects everything.
+ */
 function script(request: CompletionRequest, sample: number): string {
   const prompt = request.turns.find((t) => t.section === 'prompt')?.text ?? '';
   const last = request.turns[request.turns.length - 1];
   if (request.next === 'feedback') {
-    return last.text.startsWith('refined')
+    return last.text.startsWith('refined') && !prompt.includes('stubborn')
       ? 'all good.\nverdict: correct'
       : 'step 2 is wrong.\nverdict: wrong';
   }
@@ -119,6 +122,24 @@ describe('serve with the openai client', () => {
       'refined answer: Solve 3x = 9',
     ]);
     expect(attempts.map((a) => a.verdict)).toEqual(['wrong', 'correct']);
+  });
+
+  it('returns the last accepted attempt, or the first answer when none was accepted', async () => {
+    const r = await client.chat.completions.create({
+      model: 'tiny',
+      messages: [{ role: 'user', content: 'a stubborn one' }],
+      // @ts-expect-error extension field of self-evolve serve
+      self_refine: { max_iterations: 2, return_trace: true },
+    });
+    const choice = r.choices[0] as (typeof r.choices)[0] & {
+      self_refine_trace: { attempts: { verdict: string }[] };
+    };
+    expect(choice.self_refine_trace.attempts.map((a) => a.verdict)).toEqual([
+      'wrong',
+      'wrong',
+      'wrong',
+    ]);
+    expect(choice.message.content).toBe('answer: a stubborn one');
   });
 
   it('continues a SELF episode given in self_episode', async () => {

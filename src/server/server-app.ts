@@ -6,7 +6,8 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { type ChatMessage, chatToTurns, readVerdict } from '../providers/chat-template.js';
-import { finalText, type RefineTrace, refineLoop } from '../self/refine-loop.js';
+import { acceptedAttempt } from '../self/evaluation.js';
+import { type RefineTrace, refineLoop } from '../self/refine-loop.js';
 import { deriveSeed } from '../self/seeds.js';
 import type { Completion, LanguageModel, SamplingOptions } from '../spec/language-model.js';
 import type { Task } from '../spec/task.js';
@@ -213,7 +214,8 @@ async function refined(served: ServedModel, request: ChatRequest, signal: AbortS
   );
   const outputTokens = traces.reduce((a, t) => a + t.tokens, 0);
   const completion: Completion = {
-    texts: traces.map(finalText),
+    // The last attempt the model's own feedback accepted, else its first answer (as `ask` does).
+    texts: traces.map((t) => t.attempts[acceptedAttempt(t)].text),
     finishReasons: traces.map(() => 'stop'),
     // The loop counts generated tokens only; prompt tokens of its calls are not reported.
     usage: { inputTokens: 0, outputTokens },
