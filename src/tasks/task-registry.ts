@@ -4,7 +4,7 @@ import { BenchmarkTask } from '../benchmarks/benchmark-task.js';
 import { InvalidInputError } from '../spec/errors.js';
 import type { Task, Teacher } from '../spec/task.js';
 import { DEFAULT_EQUATION_PARAMS, type EquationParams } from './equations/equation.js';
-import { EquationsTask, EquationsTeacher } from './equations/equations-task.js';
+import { type Critique, EquationsTask, EquationsTeacher } from './equations/equations-task.js';
 
 /** A task and, when the task can check itself, a programmatic teacher. */
 export interface TaskEntry {
@@ -19,12 +19,12 @@ const factories = new Map<string, Factory>([
   ['svamp', () => ({ task: new BenchmarkTask('svamp') })],
   [
     'equations',
-    (params) => ({
+    ({ critique, ...params }) => ({
       task: new EquationsTask({
         ...DEFAULT_EQUATION_PARAMS,
         ...(params as Partial<EquationParams>),
       }),
-      teacher: new EquationsTeacher(),
+      teacher: new EquationsTeacher(critique as Critique | undefined),
     }),
   ],
 ]);

@@ -1,6 +1,7 @@
 // Linear equations with an integer solution: the shapes, their text form, and a seeded generator.
 // `Solve for x: 7*x + 12 = 54`. Forms and number ranges are parameters (docs/tasks.md).
 import { random, randomInt } from '../../self/seeds.js';
+import { InvalidInputError } from '../../spec/errors.js';
 
 /** The shapes of equation: `a*x + b = c`, `a*x - b = c`, `b + a*x = c`. */
 export type EquationForm = 'ax+b' | 'ax-b' | 'b+ax';
@@ -22,13 +23,19 @@ export interface EquationParams {
   readonly solution: readonly [number, number];
   readonly constant: readonly [number, number];
   readonly forms: readonly EquationForm[];
+  /**
+   * Range of the right-hand side c; b is drawn within `constant` so that c falls in it (the
+   * column critique needs c ≥ 0). Unset: c is whatever a, x and b give.
+   */
+  readonly right?: readonly [number, number];
 }
 
 /** The default difficulty, tuned so the embedded base model is clearly imperfect (docs/tasks.md). */
 export const DEFAULT_EQUATION_PARAMS: EquationParams = {
   coefficient: [2, 9],
   solution: [0, 9],
-  constant: [1, 20],
+  constant: [1, 99],
+  right: [0, 99],
   forms: ['ax+b', 'ax-b', 'b+ax'],
 };
 
@@ -66,15 +73,38 @@ export function evaluateLeft(eq: Equation, value: number): number {
   return eq.form === 'ax-b' ? eq.a * value - eq.b : eq.a * value + eq.b;
 }
 
-/** `n` equations drawn from `params` with a seeded generator: same seed, same list. */
+/** The values of b that keep c = a·x ± b inside `right`, within `constant`; [lo, hi], maybe empty. */
+function constantRange(form: EquationForm, ax: number, params: EquationParams): [number, number] {
+  const [lo, hi] = params.constant;
+  if (!params.right) return [lo, hi];
+  const [cLo, cHi] = params.right;
+  return form === 'ax-b'
+    ? [Math.max(lo, ax - cHi), Math.min(hi, ax - cLo)]
+    : [Math.max(lo, cLo - ax), Math.min(hi, cHi - ax)];
+}
+
+/**
+ * `n` equations drawn from `params` with a seeded generator: same seed, same list. With `right`,
+ * b is drawn from the values that keep c in range (a, x and the form are redrawn when none does),
+ * so every form stays equally likely.
+ */
 export function generateEquations(n: number, seed: number, params: EquationParams): Equation[] {
   const next = random(seed);
   const out: Equation[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let draws = 0; out.length < n; draws++) {
+    if (draws > 100 * (n + 10)) {
+      throw new InvalidInputError(
+        'no equation fits the ranges',
+        { field: 'task.params' },
+        { hint: 'widen "constant", "solution" or "right"' },
+      );
+    }
     const form = params.forms[randomInt(next, 0, params.forms.length - 1)];
     const a = randomInt(next, params.coefficient[0], params.coefficient[1]);
     const x = randomInt(next, params.solution[0], params.solution[1]);
-    const b = randomInt(next, params.constant[0], params.constant[1]);
+    const [lo, hi] = constantRange(form, a * x, params);
+    if (lo > hi) continue;
+    const b = randomInt(next, lo, hi);
     const eq = { form, a, b, c: 0, x };
     out.push({ ...eq, c: evaluateLeft(eq, x) });
   }

@@ -19,6 +19,25 @@ describe('equations generator', () => {
     }
     const forms = new Set(generateEquations(200, 1, DEFAULT_EQUATION_PARAMS).map((e) => e.form));
     expect(forms.size).toBe(3);
+    expect(a.every((p) => parseEquation(p.prompt)!.c >= 0)).toBe(true);
+  });
+
+  it('draws from the whole range, and refuses ranges with no non-negative equation', () => {
+    const eqs = generateEquations(3000, 2, DEFAULT_EQUATION_PARAMS);
+    expect(Math.max(...eqs.map((e) => e.b))).toBe(99);
+    expect(Math.max(...eqs.map((e) => e.c))).toBe(99);
+    expect(Math.min(...eqs.map((e) => e.c))).toBe(0);
+    const perForm = (f: string) => eqs.filter((e) => e.form === f).length;
+    expect(perForm('ax-b')).toBeGreaterThan(900);
+    expect(perForm('ax+b')).toBeGreaterThan(900);
+    const negative = {
+      ...DEFAULT_EQUATION_PARAMS,
+      solution: [-9, -5] as const,
+      constant: [1, 2] as const,
+    };
+    expect(() => generateEquations(10, 1, negative)).toThrow(/no equation fits/);
+    const free = generateEquations(50, 1, { ...negative, right: undefined });
+    expect(free.some((e) => e.c < 0)).toBe(true);
   });
 
   it('writes the documented solution template', () => {
@@ -49,59 +68,56 @@ describe('answer extraction and verdicts', () => {
   });
 });
 
-describe('the programmatic teacher', () => {
-  it('accepts a correct solution, checking each step forward', async () => {
+describe('the programmatic teacher (column critique)', () => {
+  it('accepts a correct solution by substitution, one digit at a time', async () => {
     const r = await teacher.review(problem, '7*x = 54 - 12 = 42\nx = 42 / 7 = 6\nanswer: 6');
     expect(r).toEqual({
-      feedback: 'step 2: 7*6 = 42, ok\nstep 1: 42 + 12 = 54, ok\nverdict: correct',
+      feedback: '7*6=42, 42+12: 2+2=4, 4 vs 4 ok, 4+1=5, 5 vs 5 ok\nverdict: correct',
     });
   });
 
   it.each([
     [
-      '7*x = 54 - 12 = 42\nx = 42 / 7 = 5\nanswer: 5',
-      'step 2: 7*5 = 35, not 42\nstep 1: 42 + 12 = 54, ok',
-    ],
-    [
-      '7*x = 54 - 12 = 49\nx = 49 / 7 = 7\nanswer: 7',
-      'step 2: 7*7 = 49, ok\nstep 1: 49 + 12 = 61, not 54',
+      '7*x = 54 - 12 = 35\nx = 35 / 7 = 5\nanswer: 5',
+      '7*5=35, 35+12: 5+2=7, 7 vs 4 no\nstep 1: 54-12: 4-2=2, 5-1=4, so 42',
     ],
     [
       '7*x = 54 + 12 = 66\nx = 66 / 7 = 9\nanswer: 9',
-      'step 2: 7*9 = 63, not 66\nstep 1: should be 7*x = 54 - 12',
+      '7*9=63, 63+12: 3+2=5, 5 vs 4 no\nstep 1: 54-12: 4-2=2, 5-1=4, so 42',
     ],
     [
-      '7*x = 54 - 12 = 42\nx = 42 / 6 = 7\nanswer: 7',
-      'step 2: should divide by 7\nstep 1: 42 + 12 = 54, ok',
+      '7*x = 54 - 12 = 42\nx = 42 / 7 = 5\nanswer: 5',
+      '7*5=35, 35+12: 5+2=7, 7 vs 4 no\nstep 2: 42/7=6',
     ],
-    [
-      '7*x = 54 - 12 = 42\nx = 42 / 7 = 6\nanswer: 5',
-      'step 2: 7*6 = 42, ok\nstep 1: 42 + 12 = 54, ok\nanswer does not match step 2',
-    ],
-    [
-      '7*x = 54 - 12 = 42\nx = 48 / 7 = 7\nanswer: 7',
-      'step 2: 7*7 = 49, not 48\nstep 1: 42 + 12 = 54, ok\nstep 2 should divide 42',
-    ],
-  ])('checks every step of %j', async (response, checks) => {
+    ['x is 5\nanswer: 5', '7*5=35, 35+12: 5+2=7, 7 vs 4 no\nstep 1: 54-12: 4-2=2, 5-1=4, so 42'],
+    ['x is big', 'no answer\nstep 1: 54-12: 4-2=2, 5-1=4, so 42'],
+  ])('names the wrong step of %j with its correct value', async (response, lines) => {
     const r = await teacher.review(problem, response);
-    expect(r.feedback).toBe(`${checks}\nverdict: wrong`);
+    expect(r.feedback).toBe(`${lines}\nverdict: wrong`);
     expect(task.parseVerdict(r.feedback)).toBe('wrong');
     expect(task.isCorrect(r.refinement!, '6')).toBe(true);
   });
 
-  it('checks the subtraction of a*x - b = c by undoing it', async () => {
-    const r = await teacher.review(
-      { id: 'q', prompt: 'Solve for x: 3*x - 5 = 10' },
-      '3*x = 10 + 5 = 16\nx = 16 / 3 = 6\nanswer: 6',
-    );
-    expect(r.feedback).toBe(
-      'step 2: 3*6 = 18, not 16\nstep 1: 16 - 5 = 11, not 10\nverdict: wrong',
+  it('checks a*x - b = c by subtracting in columns, with borrows, and catches a wrong tens digit', async () => {
+    const eq = { id: 'q', prompt: 'Solve for x: 9*x - 27 = 36' };
+    const first = async (response: string) =>
+      (await teacher.review(eq, response)).feedback.split('\n')[0];
+    expect(await first('answer: 7')).toBe('9*7=63, 63-27: 13-7=6, 6 vs 6 ok, 6-2-1=3, 3 vs 3 ok');
+    expect(await first('answer: 2')).toBe('9*2=18, 18-27: 8-7=1, 1 vs 6 no');
+    const tens = { id: 't', prompt: 'Solve for x: 5*x + 3 = 48' };
+    expect((await teacher.review(tens, 'answer: 7')).feedback.split('\n')[0]).toBe(
+      '5*7=35, 35+3: 5+3=8, 8 vs 8 ok, 3+0=3, 3 vs 4 no',
     );
   });
 
-  it('rejects a response without an answer line', async () => {
-    const r = await teacher.review(problem, 'x is big');
-    expect(r.feedback).toBe('no answer line.\nverdict: wrong');
+  it('falls back to the step template for negative numbers, and on request', async () => {
+    const negative = { id: 'n', prompt: 'Solve for x: 3*x - 5 = -11' };
+    expect((await teacher.review(negative, 'answer: -2')).feedback).toBe(
+      'step 2: missing\nstep 1: missing\nverdict: correct',
+    );
+    const steps = new EquationsTeacher('steps');
+    const r = await steps.review(problem, '7*x = 54 - 12 = 49\nx = 49 / 7 = 7\nanswer: 7');
+    expect(r.feedback).toBe('step 2: 7*7 = 49, ok\nstep 1: 49 + 12 = 61, not 54\nverdict: wrong');
   });
 
   it('reads every step of its own template', () => {

@@ -1,6 +1,8 @@
 // The built-in `equations` task and its programmatic teacher, implementing the Task and Teacher
-// ports. The teacher stands in for the paper's GPT-4: it checks by substitution, never by solving.
+// ports. The teacher stands in for the paper's GPT-4: it checks by substitution in column arithmetic
+// (or, with critique `steps`, each step forward), never by solving directly.
 import type { Problem, Task, Teacher, Verdict } from '../../spec/task.js';
+import { writeColumnFeedback } from './column-feedback.js';
 import {
   DEFAULT_EQUATION_PARAMS,
   type EquationParams,
@@ -42,9 +44,18 @@ export class EquationsTask implements Task {
   }
 }
 
+/**
+ * How the teacher critiques: `columns` (default) substitutes the answer back in column arithmetic
+ * and recomputes the wrong step digit by digit; `steps` (the earlier template) checks each step
+ * forward in one line. Equations with a negative c or x always get `steps`.
+ */
+export type Critique = 'columns' | 'steps';
+
 /** The programmatic teacher: feedback by substitution and step checks; the worked solution as refinement. */
 export class EquationsTeacher implements Teacher {
   readonly id = 'equations-checker';
+
+  constructor(readonly critique: Critique = 'columns') {}
 
   async review(
     problem: Problem,
@@ -52,7 +63,10 @@ export class EquationsTeacher implements Teacher {
   ): Promise<{ feedback: string; refinement?: string }> {
     const eq = parseEquation(problem.prompt);
     if (!eq) return { feedback: 'cannot read the equation.\nverdict: wrong' };
-    const { text, verdict } = writeFeedback(eq, response);
+    const columns = this.critique === 'columns' && eq.c >= 0 && eq.x >= 0;
+    const { text, verdict } = columns
+      ? writeColumnFeedback(eq, response)
+      : writeFeedback(eq, response);
     return verdict === 'correct'
       ? { feedback: text }
       : { feedback: text, refinement: workedSolution(eq) };
