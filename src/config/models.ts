@@ -1,9 +1,8 @@
 // The `models` section of a config: named models (by convention `student` and `teacher`), each an
 // embedded checkpoint or an OpenAI-compatible endpoint, and the run's budget. Secrets are never in
 // the file: a model names the environment variable that holds its key (`apiKeyEnv`).
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { lineOfOffset, lineOfPath } from '../self/json-locate.js';
+import { lineOfPath, readJsonFile } from '../self/json-locate.js';
 import { llamaCppConfigSchema } from '../self/trainer-config.js';
 import { InvalidInputError } from '../spec/errors.js';
 
@@ -113,21 +112,7 @@ export function parseModelsConfig(
 
 /** Reads the models section of a JSON config file. */
 export function loadModelsConfig(file: string): ModelsConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`cannot read the config: ${(error as Error).message}`, { file });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const offset = /position (\d+)/.exec(message);
-    const line = offset ? lineOfOffset(text, Number(offset[1])) : undefined;
-    throw new InvalidInputError(`not valid JSON: ${message}`, { file, line });
-  }
+  const { json, text } = readJsonFile(file);
   return parseModelsConfig(json, { file, text });
 }
 

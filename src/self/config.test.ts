@@ -15,7 +15,7 @@ function file(name: string, text: string): string {
 describe('SELF config', () => {
   it('fills every default', () => {
     const c = parseConfig({});
-    expect(c.evolve).toMatchObject({ rounds: 3, from: 'meta' });
+    expect(c.evolve).toMatchObject({ rounds: 3, from: 'previous' });
     expect(c.task.name).toBe('equations');
   });
 
@@ -37,6 +37,20 @@ describe('SELF config', () => {
   it('names an unknown field', () => {
     const path = file('unknown.json', '{\n  "meta": {\n    "promts": 5\n  }\n}');
     expect(() => loadConfigFile(path)).toThrow(/unknown\.json:2 field "meta".*promts/);
+  });
+
+  it('accepts the models and budget sections beside the SELF fields, and checks them', async () => {
+    const { loadModelsConfig } = await import('../config/models.js');
+    const student = { kind: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1', model: 'm' };
+    const both = { seed: 3, models: { student }, budget: { maxTokens: 1000 } };
+    const path = file('both.json', JSON.stringify(both, null, 2));
+    expect(loadConfigFile(path).budget).toEqual({ maxTokens: 1000 });
+    expect(loadModelsConfig(path).models.student).toMatchObject({ model: 'm' });
+    const bad = { models: { student: { ...student, baseURL: 'nowhere' } } };
+    const badPath = file('bad-model.json', JSON.stringify(bad, null, 2));
+    expect(() => loadConfigFile(badPath)).toThrow(
+      /bad-model\.json:5 field "models\.student\.baseURL"/,
+    );
   });
 
   it('gives the line of a JSON syntax error', () => {

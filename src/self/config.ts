@@ -1,9 +1,9 @@
 // The SELF run config: one zod schema with defaults, presets for the demo, and a loader that turns
 // any mistake into `file:line field: what` (docs/self.md has the reference).
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { budgetSchema, modelsConfigSchema } from '../config/models.js';
 import { InvalidInputError } from '../spec/errors.js';
-import { lineOfOffset, lineOfPath } from './json-locate.js';
+import { lineOfPath, readJsonFile } from './json-locate.js';
 import { llamaCppConfigSchema, trainerConfigSchema } from './trainer-config.js';
 
 const hyper = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({});
@@ -66,6 +66,8 @@ export const selfConfigSchema = z
         qaMix: prob.default(1),
         /** Drop tuples whose refinement is still wrong (checked against the reference answer). */
         dropUnfixed: z.boolean().default(true),
+        /** Fraction of the prompts whose reference solution is critiqued too (balances D_meta). */
+        references: prob.default(0),
         train: hyper,
       })
       .strict()
@@ -75,6 +77,7 @@ export const selfConfigSchema = z
         temperature: 0.8,
         qaMix: 1,
         dropUnfixed: true,
+        references: 0,
         train: {},
       }),
     evolve: z
@@ -83,7 +86,7 @@ export const selfConfigSchema = z
         /** Fresh unlabeled prompts per round. */
         prompts: int(1).default(600),
         /** `meta`: train M_meta on each round's data; `previous`: continue from M_{t-1}. */
-        from: z.enum(['meta', 'previous']).default('meta'),
+        from: z.enum(['meta', 'previous']).default('previous'),
         /** Answers sampled per prompt (m); with `agree`, a self-consistency vote. */
         samples: int(1).default(1),
         /** Keep an answer only if at least this many of the m samples reach it (0 = no vote). */
@@ -93,18 +96,21 @@ export const selfConfigSchema = z
         temperature: z.number().min(0).default(0.8),
         /** Fraction of D_meta replayed in each round's training, to keep the meta-skills. */
         replayMeta: prob.default(0.5),
+        /** Also train on the kept samples' own critiques and refinements (self-curated D_meta). */
+        episodes: z.boolean().default(false),
         train: hyper,
       })
       .strict()
       .default({
         rounds: 3,
         prompts: 600,
-        from: 'meta',
+        from: 'previous',
         samples: 1,
         agree: 0,
         refine: 1,
         temperature: 0.8,
         replayMeta: 0.5,
+        episodes: false,
         train: {},
       }),
     eval: z
@@ -121,6 +127,12 @@ export const selfConfigSchema = z
     /** Who fine-tunes (default: the model kind's own trainer) and how GGUF models run. */
     trainer: trainerConfigSchema.optional(),
     llamaCpp: llamaCppConfigSchema.optional(),
+    /**
+     * Named models and the budget, for commands that open models by name (`meta --config`,
+     * `eval --config`; docs/providers.md): one file can configure a whole run.
+     */
+    models: modelsConfigSchema.shape.models.optional(),
+    budget: budgetSchema.optional(),
   })
   .strict();
 
@@ -160,21 +172,7 @@ export function parseConfig(
 
 /** Reads and validates a JSON config file, merged over `defaults` (a preset). */
 export function loadConfigFile(file: string, defaults: SelfConfigInput = {}): SelfConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`cannot read the config: ${(error as Error).message}`, { file });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const offset = /position (\d+)/.exec(message);
-    const line = offset ? lineOfOffset(text, Number(offset[1])) : undefined;
-    throw new InvalidInputError(`not valid JSON: ${message}`, { file, line });
-  }
+  const { json, text } = readJsonFile(file);
   if (!isPlain(json))
     throw new InvalidInputError('the config must be a JSON object', { file, line: 1 });
   const overlap = selfConfigSchema.safeParse(json);

@@ -1,6 +1,8 @@
 // Finds the line of a value inside a JSON text, so config errors can say `file:line field`.
 // A small scanner over the JSON grammar that records where each path starts; it assumes the text
-// already parsed with JSON.parse.
+// already parsed with JSON.parse. `readJsonFile` reads a config file with such errors.
+import { readFileSync } from 'node:fs';
+import { InvalidInputError } from '../spec/errors.js';
 
 /** 1-based line where the value at `path` starts (or the nearest existing parent); 1 if unknown. */
 export function lineOfPath(text: string, path: readonly (string | number)[]): number {
@@ -67,4 +69,25 @@ export function lineOfOffset(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
   return line;
+}
+
+/**
+ * Reads and parses a JSON file; an unreadable file or bad JSON is an InvalidInputError with the
+ * file and line. Returns the text too, so later validation errors can find their line.
+ */
+export function readJsonFile(file: string): { json: unknown; text: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(`cannot read the config: ${(error as Error).message}`, { file });
+  }
+  try {
+    return { json: JSON.parse(text), text };
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = /position (\d+)/.exec(message);
+    const line = offset ? lineOfOffset(text, Number(offset[1])) : undefined;
+    throw new InvalidInputError(`not valid JSON: ${message}`, { file, line });
+  }
 }

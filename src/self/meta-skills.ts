@@ -15,7 +15,18 @@ export interface MetaSampleOptions {
   readonly temperature: number;
   readonly maxTokens: number;
   readonly dropUnfixed: boolean;
+  /**
+   * Fraction of the problems whose reference solution the teacher also critiques, as if the
+   * student had written it: balances D_meta when the student is mostly wrong (default 0).
+   */
+  readonly references?: number;
   readonly signal?: AbortSignal;
+}
+
+/** Whether problem `index` of the stage also gets its reference solution critiqued. */
+function withReference(options: MetaSampleOptions, index: number): boolean {
+  const fraction = options.references ?? 0;
+  return fraction > 0 && deriveSeed(options.runSeed, 'meta-reference', index) < fraction * 2 ** 31;
 }
 
 /** The answer a problem is graded against. */
@@ -53,9 +64,20 @@ export async function metaSamples(
     })),
     { signal: options.signal },
   );
+  const written = jobs.map((job, k) => ({
+    ...job,
+    response: completions[k].texts[0] ?? '',
+    tokens: completions[k].usage.outputTokens,
+    reason: '',
+  }));
+  problems.forEach((problem, j) => {
+    if (problem.solution === undefined || !withReference(options, offset + j)) return;
+    const seed = deriveSeed(options.runSeed, 'meta-reference', offset + j);
+    written.push({ problem, seed, response: problem.solution, tokens: 0, reason: 'reference, ' });
+  });
   const out: SampleRecord[] = [];
-  for (const [k, job] of jobs.entries()) {
-    const response = completions[k].texts[0] ?? '';
+  for (const [k, job] of written.entries()) {
+    const response = job.response;
     const review = await teacher.review(job.problem, response);
     const verdict = task.parseVerdict(review.feedback) ?? null;
     const answer = reference(job.problem);
@@ -73,9 +95,10 @@ export async function metaSamples(
       refinement: review.refinement,
       attempts: [{ text: response, feedback: review.feedback, verdict }],
       kept,
-      reason: kept ? `teacher verdict ${verdict ?? 'none'}` : 'refinement still wrong',
+      reason:
+        job.reason + (kept ? `teacher verdict ${verdict ?? 'none'}` : 'refinement still wrong'),
       seed: job.seed,
-      tokens: completions[k].usage.outputTokens,
+      tokens: job.tokens,
     });
   }
   return out;

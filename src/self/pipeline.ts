@@ -71,7 +71,7 @@ export async function runPipeline(
     const previous = t === 1 ? 'meta' : `round-${t - 1}`;
     await ctx.stage(name, async () => {
       const samples = await ctx.roundData(t, previous);
-      const examples = evolveTrainingSet(samples, meta, config.evolve.replayMeta);
+      const examples = evolveTrainingSet(samples, meta, config.evolve);
       const from = config.evolve.from === 'meta' ? 'meta' : previous;
       await ctx.train(name, from, examples, config.evolve.train, roundPreferences(samples));
       return {
@@ -188,6 +188,7 @@ class Context {
             temperature: config.meta.temperature,
             maxTokens: config.generation.maxTokens.response,
             dropUnfixed: config.meta.dropUnfixed,
+            references: config.meta.references,
             signal: this.options.signal,
           }),
       }),

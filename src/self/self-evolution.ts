@@ -5,7 +5,7 @@ import type { LanguageModel } from '../spec/language-model.js';
 import type { SampleRecord } from '../spec/run-store.js';
 import type { Task } from '../spec/task.js';
 import type { SftExample } from '../spec/trainer.js';
-import { answerExample, interleave, takeFraction } from './examples.js';
+import { answerExample, interleave, metaExample, takeFraction } from './examples.js';
 import {
   finalText,
   lastVerdict,
@@ -112,14 +112,42 @@ export async function evolveSamples(
   return out;
 }
 
-/** D_self^t as training examples: the accepted final answers, plus a replay of D_meta. */
+/**
+ * A kept sample's own meta-skill episodes, as the model wrote them: its critique of the accepted
+ * attempt, and, when that attempt was a refinement, the critique that rejected the attempt before
+ * it with the refinement that followed. Self-curated D_meta: no teacher, no label.
+ */
+export function selfEpisodes(sample: SampleRecord): SftExample[] {
+  const attempts = sample.attempts;
+  const last = attempts[attempts.length - 1];
+  if (last.feedback === undefined) return [];
+  const out = [metaExample(sample.prompt, last.text, last.feedback)];
+  const before = attempts[attempts.length - 2];
+  if (before?.feedback !== undefined) {
+    out.push(metaExample(sample.prompt, before.text, before.feedback, last.text));
+  }
+  return out;
+}
+
+/** What a round trains on besides the kept answers. */
+export interface EvolveMix {
+  /** Fraction of D_meta replayed. */
+  readonly replayMeta: number;
+  /** Add the kept samples' own critique and refinement episodes (`selfEpisodes`). */
+  readonly episodes: boolean;
+}
+
+/**
+ * D_self^t as training examples: the accepted final answers, optionally their own meta-skill
+ * episodes, plus a replay of D_meta.
+ */
 export function evolveTrainingSet(
   samples: readonly SampleRecord[],
   metaExamples: readonly SftExample[],
-  replayMeta: number,
+  mix: EvolveMix,
 ): SftExample[] {
-  const kept = samples
-    .filter((s) => s.kept)
-    .map((s) => answerExample(s.prompt, s.refinement ?? s.response));
-  return interleave(kept, takeFraction(metaExamples, replayMeta));
+  const kept = samples.filter((s) => s.kept);
+  const answers = kept.map((s) => answerExample(s.prompt, s.refinement ?? s.response));
+  const episodes = mix.episodes ? kept.flatMap(selfEpisodes) : [];
+  return interleave(answers, episodes, takeFraction(metaExamples, mix.replayMeta));
 }
