@@ -25,11 +25,11 @@ export function freeName(store: RunStore, base: string): string {
 export function command(): Command {
   const cmd = new Command('demo')
     .description(
-      'Run SELF end to end on the built-in equations task (about 15 min; --quick about 3)',
+      'Run SELF end to end on the built-in equations task (about 11 min on 2 cores; --quick about 2)',
     )
     .option(
       '--quick',
-      'less data and training: about 2-3 minutes, weaker results (docs/results.md)',
+      'less data and training: about 2 minutes, a smoke test (too short to learn the critique; docs/results.md)',
     )
     .option('--name <run>', 'run name (default: demo, demo-2, ... the first free one)')
     .option('--seed <n>', 'run seed', '1')
