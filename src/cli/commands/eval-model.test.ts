@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedLanguageModel } from '../../providers/scripted-language-model.js';
 import { type RunningServer, startServer } from '../../server/start-server.js';
+import { ScriptedLanguageModel } from '../../testing/scripted-language-model.js';
 import { runCli } from '../cli-harness.js';
 
 const gsm8k = fileURLToPath(

@@ -1,14 +1,8 @@
 // `self-evolve resume <run>`: finishes a run that was stopped or killed, with the config it started with.
 import { Command } from 'commander';
+import { openRunStore, requireRun, runConfig } from '../../runtime/run-session.js';
 import { summarize } from '../../self/summary.js';
-import {
-  openStore,
-  printSummary,
-  requireRun,
-  runAndPrint,
-  runConfig,
-  withRunsDir,
-} from '../self-runtime.js';
+import { printSummary, runAndPrint, withRunsDir } from '../run-cli.js';
 
 export function command(): Command {
   const cmd = new Command('resume')
@@ -20,7 +14,7 @@ export function command(): Command {
   withRunsDir(cmd)
     .addHelpText('after', '\nExample:\n  self-evolve resume demo')
     .action(async (name: string, opts: { json?: boolean; runsDir: string }) => {
-      const store = openStore(opts.runsDir);
+      const store = openRunStore(opts.runsDir);
       try {
         const run = requireRun(store, name);
         if (run.status === 'finished') {
@@ -28,7 +22,6 @@ export function command(): Command {
           printSummary(summarize(name, runConfig(run), store), run, Boolean(opts.json));
           return;
         }
-        store.setStatus(name, 'running');
         await runAndPrint(store, run, Boolean(opts.json));
       } finally {
         store.close();
