@@ -3,6 +3,7 @@
 // (a table or one JSON object). The work itself is the runtime's (src/runtime/run-session.ts).
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { readJsonFile } from '../config/json-locate.js';
 import { PRESETS } from '../config/presets.js';
 import {
   loadRunConfigFile,
@@ -30,15 +31,28 @@ export function withRunsDir(cmd: Command): Command {
 export type PresetName = keyof typeof PRESETS;
 
 /**
+ * The preset under a config: the one named, else `demo` for the built-in road (no config, or a
+ * config whose student is the embedded engine's) and `none` for a model of your own, whose
+ * hyperparameters the demo's would not fit.
+ */
+export function presetFor(config: string | undefined, named?: PresetName): PresetName {
+  if (named) return named;
+  if (!config) return 'demo';
+  const json = readJsonFile(config).json as { models?: { student?: { kind?: unknown } } } | null;
+  const kind = json?.models?.student?.kind;
+  return kind === undefined || kind === 'embedded' ? 'demo' : 'none';
+}
+
+/**
  * The run config of a command: `--config` merged over the preset, or the preset alone, with
  * `--seed` on top. Relative paths in the file are relative to the file's folder.
  */
 export function commandConfig(opts: {
   config?: string;
-  preset: PresetName;
+  preset?: PresetName;
   seed?: string;
 }): RunConfig {
-  const preset = PRESETS[opts.preset];
+  const preset = PRESETS[presetFor(opts.config, opts.preset)];
   let config = opts.config ? loadRunConfigFile(opts.config, preset) : parseRunConfig(preset);
   if (opts.seed !== undefined) {
     config = parseRunConfig(mergeConfig(config, { seed: intOption(opts.seed, '--seed') }), {

@@ -96,18 +96,26 @@ export const checkerModelSchema = z
   .object({ kind: z.literal('checker'), task: z.string().min(1).optional() })
   .strict();
 
+/**
+ * A Hugging Face model id or folder that a `command` trainer (TRL) starts from: trainable, not
+ * callable: with `base.skip` false, every model the run calls is one its trainer made.
+ */
+export const hfModelSchema = z.object({ kind: z.literal('hf'), id: z.string().min(1) }).strict();
+
 export type OpenAICompatibleSpec = z.infer<typeof openAICompatibleSchema>;
 export type EmbeddedModelSpec = z.infer<typeof embeddedModelSchema>;
 export type NewEmbeddedModel = z.infer<typeof newEmbeddedModelSchema>;
 export type LlamaCppModelSpec = z.infer<typeof llamaCppModelSchema>;
 export type CheckerModelSpec = z.infer<typeof checkerModelSchema>;
+export type HfModelSpec = z.infer<typeof hfModelSchema>;
 
 /** A model entry of a built-in kind. */
 export type BuiltinModelSpec =
   | OpenAICompatibleSpec
   | EmbeddedModelSpec
   | LlamaCppModelSpec
-  | CheckerModelSpec;
+  | CheckerModelSpec
+  | HfModelSpec;
 
 /** A model entry: a built-in kind, or a kind registered with `registerModelKind`. */
 export type ModelSpec = BuiltinModelSpec | ({ kind: string } & Record<string, unknown>);

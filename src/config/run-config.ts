@@ -86,9 +86,13 @@ function variantOf(value: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** Keys whose object is replaced whole: a stage's hyperparameters are one trainer's set. */
+const WHOLE = new Set(['train']);
+
 /**
  * Merges `override` into `base`, recursively for plain objects, except that an object of another
- * variant (a model of another kind, another task, another file) replaces the base's.
+ * variant (a model of another kind, another task, another file) and a stage's hyperparameters
+ * replace the base's.
  */
 export function mergeConfig<T>(base: T, override: unknown): T {
   if (!isPlain(base) || !isPlain(override)) return (override === undefined ? base : override) as T;
@@ -102,7 +106,7 @@ export function mergeConfig<T>(base: T, override: unknown): T {
   )
     return override as T;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) out[k] = mergeConfig(out[k], v);
+  for (const [k, v] of Object.entries(override)) out[k] = WHOLE.has(k) ? v : mergeConfig(out[k], v);
   return out as T;
 }
 

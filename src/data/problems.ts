@@ -40,7 +40,9 @@ export const problemFileSchema = z.union([
       fields: problemFieldsSchema.optional(),
       /** Reads the answer out of its field: the first capture group of this regex. */
       answerPattern: regexSource.optional(),
-      /** Use the first `limit` problems only. */
+      /** Skip the first `offset` records (e.g. the part of a file another spec uses). */
+      offset: z.number().int().min(0).optional(),
+      /** Use `limit` problems only. */
       limit: z.number().int().min(1).optional(),
       /** The file's SHA-256: a run refuses a file that changed since it started. */
       sha256: z
@@ -61,6 +63,7 @@ export type ProblemFile = {
   readonly path: string;
   readonly fields?: ProblemFieldsSpec;
   readonly answerPattern?: string;
+  readonly offset?: number;
   readonly limit?: number;
   readonly sha256?: string;
   /** Ids become `<idPrefix><index>` when the mapping gives none (default `<file name>:<line>`). */
@@ -143,7 +146,8 @@ export function toProblems(records: readonly DataRecord[], file: ProblemFile): P
   const fields = file.fields ?? {};
   const pattern = file.answerPattern ? new RegExp(file.answerPattern) : undefined;
   const name = basename(file.path);
-  const limited = file.limit === undefined ? records : records.slice(0, file.limit);
+  const start = file.offset ?? 0;
+  const limited = records.slice(start, file.limit === undefined ? undefined : start + file.limit);
   return limited.map((record) => {
     const prompt = file.prompt
       ? file.prompt(record.value)

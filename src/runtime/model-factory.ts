@@ -11,6 +11,8 @@ import {
   checkerModelSchema,
   type EmbeddedModelSpec,
   embeddedModelSchema,
+  type HfModelSpec,
+  hfModelSchema,
   type LlamaCppModelSpec,
   llamaCppModelSchema,
   type ModelSpec,
@@ -265,6 +267,20 @@ registerModelKind<CheckerModelSpec>('checker', {
   async check(spec, context) {
     checkerTeacher(spec, context);
   },
+});
+
+registerModelKind<HfModelSpec>('hf', {
+  schema: hfModelSchema,
+  async create(spec) {
+    throw new InvalidInputError(
+      `the Hugging Face model "${spec.id}" cannot be called directly`,
+      { field: 'kind' },
+      {
+        hint: 'serve it (vLLM, llama.cpp server) and name it as "openai-compatible", or let the trainer turn it into a model the run can call (base.skip: false)',
+      },
+    );
+  },
+  toRef: (spec) => ({ kind: 'hf', id: spec.id }),
 });
 
 /** The programmatic teacher a `checker` entry names. */

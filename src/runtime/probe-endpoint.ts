@@ -21,13 +21,15 @@ export async function probeEndpoint(
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    type Cause = { code?: string; message?: string; errors?: { code?: string }[] };
+    const inner = (error as { cause?: Cause }).cause;
+    const code = inner?.code ?? inner?.errors?.[0]?.code ?? (error as Error).name;
     const reason =
-      cause === 'ECONNREFUSED'
+      code === 'ECONNREFUSED'
         ? 'connection refused: is the server running?'
-        : cause === 'TimeoutError'
+        : code === 'TimeoutError'
           ? `no answer within ${TIMEOUT_MS / 1000} s`
-          : `${cause}: ${(error as Error).message}`;
+          : (inner?.message ?? (error as Error).message);
     throw new ProviderError(`cannot reach the ${what} at ${baseURL} (${reason})`, {
       isRetryable: true,
       hint: 'start the server, or fix baseURL in the config',

@@ -21,7 +21,7 @@ import type { RunRecord, RunStore } from '../spec/run-store.js';
 import type { Task } from '../spec/task.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import { resolveTask } from '../tasks/task-spec.js';
-import { checkModel } from './model-factory.js';
+import { checkModel, studentRef } from './model-factory.js';
 import { loadRunInputs, pinRunInputs } from './run-inputs.js';
 import {
   checkTrainerChoice,
@@ -124,6 +124,7 @@ export async function prepareRun(
 ): Promise<RunConfig> {
   const entry = await resolveTask(config.task);
   const student = requireStudent(config);
+  studentRef(student);
   const teacher = teacherSpec(config, entry);
   checkTrainerChoice(config);
   const pinned = pinRunInputs(config);

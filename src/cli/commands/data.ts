@@ -30,7 +30,7 @@ interface GenOptions {
 async function writeRunData(opts: GenOptions): Promise<void> {
   const config = commandConfig({
     config: opts.config,
-    preset: opts.preset ?? 'demo',
+    preset: opts.preset,
     seed: opts.seed,
   });
   const { task } = await resolveTask(config.task);

@@ -6,7 +6,7 @@ import { commandConfig, type PresetName, runAndPrint, withRunsDir } from '../run
 
 interface RunOptions {
   config?: string;
-  preset: PresetName;
+  preset?: PresetName;
   name?: string;
   seed?: string;
   force?: boolean;
@@ -25,9 +25,10 @@ export function command(): Command {
       'JSON run config; fields left out come from the preset (docs/self.md, docs/own-model.md)',
     )
     .addOption(
-      new Option('--preset <name>', 'defaults under the config (none: the schema defaults only)')
-        .choices(['demo', 'quick', 'none'])
-        .default('demo'),
+      new Option(
+        '--preset <name>',
+        'defaults under the config (default: demo, or none when the student is not embedded)',
+      ).choices(['demo', 'quick', 'none']),
     )
     .option('--name <run>', 'run name (default: the config file name, or the preset)')
     .option('--seed <n>', 'override the config seed')
@@ -55,7 +56,8 @@ Examples:
         return;
       }
       const name =
-        opts.name ?? (opts.config ? basename(opts.config, extname(opts.config)) : opts.preset);
+        opts.name ??
+        (opts.config ? basename(opts.config, extname(opts.config)) : (opts.preset ?? 'demo'));
       const store = openRunStore(opts.runsDir);
       try {
         const run = startRun(store, opts.runsDir, name, config, Boolean(opts.force));
