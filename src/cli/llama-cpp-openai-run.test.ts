@@ -2,7 +2,7 @@
 // each model, loaded by node-llama-cpp) and every training through the `openai` fine-tuning
 // backend against `serve` (real HTTP on 127.0.0.1), the loop a user runs with a fine-tuning
 // provider and a local inference server. It is the pipeline's tiny config (seconds, not the
-// 3-minute quick preset; examples/quick-demo-llama-cpp.mjs runs that). The base model trains
+// quick preset; scripts/general-road.sh quick 1 <dir> llama-cpp runs that). The base model trains
 // identically on both stacks and llama.cpp's greedy decoding matches the engine's, so the base
 // stage's results equal the in-process run's; later stages sample, so they are of the same kind.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

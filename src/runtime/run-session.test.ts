@@ -182,3 +182,52 @@ describe('a teacher that writes no verdict', () => {
     expect(meta.kept).toBe(0);
   }, 120_000);
 });
+
+describe('a run stopped by its budget', () => {
+  it('continues with a larger one, counting what it spent before', async () => {
+    const teacher = new ScriptedLanguageModel(
+      (r) =>
+        r.turns[0].text.includes('Review of the solution') ? 'answer: 1' : 'no.\nVerdict: wrong',
+      'paid',
+    );
+    const server = await startServer({ port: 0, models: [{ name: 'paid', model: teacher }] });
+    servers.push(server);
+    const config = parseRunConfig(
+      mergeConfig(TINY_CONFIG, {
+        models: { teacher: { kind: 'openai-compatible', baseURL: server.baseURL, model: 'paid' } },
+        base: { train: { steps: 5, batchSize: 8 } },
+        meta: { prompts: 32, train: { steps: 2, batchSize: 8 } },
+        evolve: { rounds: 0 },
+        data: { test: 4 },
+        generation: { chunk: 8 },
+        budget: { maxTokens: 400 },
+      }),
+    );
+    const stopped = await runSelf(config, { runsDir, name: 'budget' }).catch((e) => e);
+    expect(stopped.code).toBe('budget_exceeded');
+    expect(stopped.hint).toMatch(/resume <run> --max-cost-usd/);
+    const paid = teacher.requests.length;
+    expect(paid).toBeGreaterThan(0);
+    const r = await runCli([
+      'resume',
+      'budget',
+      '--runs-dir',
+      runsDir,
+      '--max-tokens',
+      '1000000',
+      '--json',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const store = openRunStore(runsDir);
+    expect(store.getRun('budget')?.config.budget).toEqual({ maxTokens: 1_000_000 });
+    expect(store.getRun('budget')?.status).toBe('finished');
+    store.close();
+    // 32 tuples, each a critique and a refinement: every one asked once, across both sessions.
+    const keys = teacher.requests.map((q) => JSON.stringify(q));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBe(64);
+    const bad = await runCli(['resume', 'budget', '--runs-dir', runsDir, '--max-cost-usd', '-3']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/field "--max-cost-usd": must be a positive number/);
+  }, 120_000);
+});

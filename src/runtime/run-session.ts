@@ -198,7 +198,8 @@ export async function executeRun(
       onProgress: options.onProgress,
     });
     writeReport(store, run, config);
-    return summary;
+    const usage = wiring.ledger.byStage();
+    return Object.keys(usage).length ? { ...summary, usage } : summary;
   } catch (error) {
     store.setStatus(run.name, 'failed');
     if (options.signal?.aborted) {
@@ -253,13 +254,35 @@ export async function runSelf(
   }
 }
 
+/**
+ * Raises (or sets) a stopped run's budget, the one setting a resume may change: a run stopped by
+ * its budget continues with a larger one. Returns the run as stored now.
+ */
+export function setRunBudget(
+  store: RunStore,
+  name: string,
+  budget: { maxTokens?: number; maxCostUsd?: number },
+): RunRecord {
+  const run = requireRun(store, name);
+  const config = runConfig(run);
+  const merged = parseRunConfig(mergeConfig(config, { budget }), {
+    file: '--max-cost-usd/--max-tokens',
+  });
+  store.setConfig(name, merged);
+  return requireRun(store, name);
+}
+
 /** Finishes a stopped or killed run; a finished run's summary is returned as it is. */
 export async function resumeSelf(
   name: string,
-  options: ExecuteOptions & { runsDir?: string } = {},
+  options: ExecuteOptions & {
+    runsDir?: string;
+    budget?: { maxTokens?: number; maxCostUsd?: number };
+  } = {},
 ): Promise<{ summary: RunSummary; run: RunRecord; resumed: boolean }> {
   const store = openRunStore(options.runsDir ?? 'runs');
   try {
+    if (options.budget) setRunBudget(store, name, options.budget);
     const run = requireRun(store, name);
     if (run.status === 'finished')
       return { summary: summarize(name, runConfig(run), store), run, resumed: false };

@@ -34,6 +34,11 @@ export interface RunSummary {
   readonly run: string;
   readonly stages: StageSummary[];
   readonly total_seconds: number;
+  /**
+   * External calls of this session by role (`teacher`, `model:<stage>`): calls, cache hits,
+   * retries, failures, tokens and cost. Absent when the run made none (all embedded).
+   */
+  readonly usage?: Readonly<Record<string, unknown>>;
 }
 
 /** The stage names of a config, in order. */

@@ -171,6 +171,12 @@ export class SqliteRunStore implements RunStore {
       .run(status, now(), name);
   }
 
+  setConfig(name: string, config: Readonly<Record<string, unknown>>): void {
+    this.db
+      .prepare('UPDATE runs SET config = ?, updated_at = ? WHERE name = ?')
+      .run(JSON.stringify(config), now(), name);
+  }
+
   deleteRun(name: string): void {
     const remove = this.db.transaction(() => {
       for (const table of ['samples', 'chunks', 'models', 'stages']) {

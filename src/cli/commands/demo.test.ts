@@ -226,7 +226,7 @@ describe('self-evolve demo --quick', () => {
         '  extractAnswer: answer,',
         '  isCorrect: (text, label) => answer(text) === String(Number(label.trim())),',
         '  parseVerdict: (f) => [...f.matchAll(/verdict:\\s*(correct|wrong)/gi)].at(-1)?.[1].toLowerCase(),',
-        '  formatAnswer: (a) => `answer: ${a}`,',
+        "  formatAnswer: (a) => 'answer: ' + a,",
         '};',
       ].join('\n'),
     );
