@@ -6,9 +6,9 @@
 //   node scripts/critique-probe.mjs --critique columns --batch 4 --epochs 9
 // docs/results.md ("What made it work") has the table this measured.
 import { parseArgs } from 'node:util';
+import { EQUATIONS_ALPHABET } from '../dist/config/presets.js';
 import { EmbeddedTrainer } from '../dist/engine/index.js';
 import { metaExample } from '../dist/self/examples.js';
-import { EQUATIONS_ALPHABET } from '../dist/self/presets.js';
 import { parseEquation } from '../dist/tasks/equations/equation.js';
 import { createTask } from '../dist/tasks/task-registry.js';
 

@@ -25,11 +25,13 @@ export async function openKernels(opts: { kernels?: string; threads?: string }):
   return createKernels(parseKernelsChoice(opts.kernels ?? 'auto'), { threads });
 }
 
-/** Parses an integer flag ≥ min, or fails naming the flag. */
-export function parseInteger(value: string, flag: string, min = 0): number {
+/** Parses an integer flag in [min, max], or fails naming the flag. */
+export function parseInteger(value: string, flag: string, min = 0, max = 10_000_000): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new InvalidInputError(`must be an integer ≥ ${min}, got "${value}"`, { field: flag });
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new InvalidInputError(`must be an integer from ${min} to ${max}, got "${value}"`, {
+      field: flag,
+    });
   return n;
 }
 

@@ -2,6 +2,7 @@
 // into messages and exit codes (0 ok, 1 failure, 2 bad input or usage).
 import { Command, CommanderError } from 'commander';
 import { SelfEvolveError } from '../spec/errors.js';
+import { environmentError } from './environment-errors.js';
 import { commands } from './registry.js';
 
 const VERSION = '0.1.0';
@@ -50,6 +51,11 @@ function reportError(error: unknown): number {
     process.stderr.write(`error: ${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
     return error.isUserError ? 2 : 1;
+  }
+  const environment = environmentError(error);
+  if (environment) {
+    process.stderr.write(`error: ${environment.message}\nhint: ${environment.hint}\n`);
+    return environment.exitCode;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`internal error: ${message}\n`);

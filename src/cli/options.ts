@@ -3,11 +3,16 @@
 import { existsSync } from 'node:fs';
 import { InvalidInputError } from '../spec/errors.js';
 
-/** A non-negative integer flag value. */
-export function intOption(value: string, flag: string): number {
+/** The largest count a flag takes unless it says otherwise: more is not one machine's work. */
+export const MAX_FLAG_COUNT = 10_000_000;
+
+/** A non-negative integer flag value, at most `max`. */
+export function intOption(value: string, flag: string, max = MAX_FLAG_COUNT): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new InvalidInputError(`must be a non-negative integer, got "${value}"`, { field: flag });
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > max) {
+    throw new InvalidInputError(`must be an integer from 0 to ${max}, got "${value}"`, {
+      field: flag,
+    });
   }
   return n;
 }

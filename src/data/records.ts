@@ -16,10 +16,16 @@ export interface DataRecord {
   readonly index: number;
 }
 
-/** Reads `file` as UTF-8; `what` names it in the error (`the dataset`, `predictions`). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads `file` as UTF-8; `what` names it in the error (`the dataset`, `predictions`). Bytes that
+ * are not UTF-8 are an error with their line, never silently replaced by U+FFFD.
+ */
 export function readText(file: string, what = 'the file'): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InvalidInputError(
@@ -27,6 +33,34 @@ export function readText(file: string, what = 'the file'): string {
       { file },
     );
   }
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, bad).filter((b) => b === 0x0a).length + 1;
+    throw new InvalidInputError(
+      `is not valid UTF-8 (byte ${bad})`,
+      { file, line },
+      { hint: 'convert it to UTF-8, e.g. iconv -f latin1 -t utf-8' },
+    );
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest valid prefix, by bisection on whole-prefix validity.
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

@@ -1,10 +1,11 @@
 // Checkpoint directories: model.safetensors (weights), config.json (format version, model config,
 // weights checksum, free-form meta) and tokenizer.json. Written to a temporary sibling directory
 // and renamed into place, so a failed or interrupted save never replaces a good checkpoint.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { removeStaleTemps, tempPathFor } from '../files/atomic-write.js';
 import { CheckpointError, InvalidInputError } from '../spec/errors.js';
 import { type ModelConfig, validateConfig } from './config.js';
 import { parameterLayout } from './parameters.js';
@@ -59,10 +60,8 @@ export async function saveCheckpoint(
     meta: data.meta ?? {},
   };
   await mkdir(dirname(target), { recursive: true });
-  const temp = join(
-    dirname(target),
-    `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`,
-  );
+  removeStaleTemps(dirname(target), basename(target));
+  const temp = tempPathFor(target);
   try {
     await mkdir(temp);
     await writeDurably(join(temp, WEIGHTS_FILE), weights);

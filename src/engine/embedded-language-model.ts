@@ -43,6 +43,11 @@ export class EmbeddedLanguageModel implements LanguageModel {
     options: CompleteOptions = {},
   ): Promise<Completion[]> {
     const { tokenizer, config } = this.engine;
+    // The prompt is the caller's text; later sections were written by a model in its alphabet.
+    tokenizer.warnUnknown(
+      requests.flatMap((r) => r.turns.filter((t) => t.section === 'prompt').map((t) => t.text)),
+      this.id,
+    );
     const prompts = requests.map((r) => encodePrompt(tokenizer, r.turns, r.next));
     const fits = prompts.map((p) => p.length <= config.contextLength);
     const overflow = fits.indexOf(false);
@@ -80,6 +85,7 @@ export class EmbeddedLanguageModel implements LanguageModel {
       texts: Array.from({ length: r.n ?? 1 }, () => ''),
       finishReasons: Array.from({ length: r.n ?? 1 }, (): FinishReason => 'error'),
       usage: { inputTokens: prompts[i].length, outputTokens: 0 },
+      error: new ContextLengthError(prompts[i].length, config.contextLength, 'the episode').message,
     }));
     index.forEach((i, j) => {
       const out = samples[j];

@@ -108,6 +108,10 @@ export class Engine {
     settings: TrainSettings = {},
     options: TrainRunOptions = {},
   ): Promise<TrainResult> {
+    this.tokenizer.warnUnknown(
+      examples.flatMap((e) => ('turns' in e ? e.turns.map((t) => t.text) : [])),
+      'training examples',
+    );
     const sequences = examples.map((e) =>
       'turns' in e ? encodeExample(this.tokenizer, e.turns) : e,
     );

@@ -106,6 +106,37 @@ export class Tokenizer {
     return SECTION_IDS[section];
   }
 
+  /** Characters of `text` this tokenizer does not know (always none for a byte tokenizer). */
+  unknownCharacters(text: string): Set<string> {
+    const unknown = new Set<string>();
+    if (this.kind === 'char') for (const ch of text) if (!this.charIds.has(ch)) unknown.add(ch);
+    return unknown;
+  }
+
+  /**
+   * Warns once per character (a process warning, `SELF_EVOLVE_UNKNOWN_CHARACTERS`) when texts
+   * hold characters outside a char tokenizer's alphabet: they are read as `<|unk|>`, and an answer
+   * written with them cannot be right.
+   */
+  warnUnknown(texts: Iterable<string>, where: string): void {
+    const fresh = new Set<string>();
+    for (const text of texts) {
+      for (const ch of this.unknownCharacters(text)) if (!this.warned.has(ch)) fresh.add(ch);
+    }
+    if (fresh.size === 0) return;
+    for (const ch of fresh) this.warned.add(ch);
+    const shown = [...fresh]
+      .slice(0, 8)
+      .map((c) => JSON.stringify(c))
+      .join(', ');
+    process.emitWarning(
+      `${where}: ${fresh.size} character${fresh.size === 1 ? '' : 's'} outside the model's alphabet (${shown}${fresh.size > 8 ? ', ...' : ''}) read as <|unk|>; give the model an alphabet with them (models.student.new.alphabet) or a byte tokenizer`,
+      { code: 'SELF_EVOLVE_UNKNOWN_CHARACTERS' },
+    );
+  }
+
+  private readonly warned = new Set<string>();
+
   /** Text to token ids; no special tokens are produced (characters unknown to a char tokenizer become `<|unk|>`). */
   encode(text: string): number[] {
     const ids: number[] = [];

@@ -64,6 +64,17 @@ const DEFAULTS = {
   seed: 0,
 };
 
+/**
+ * The largest values a caller may set (a client of `serve --fine-tuning` included): beyond them a
+ * request is refused before anything is allocated. A million steps is days of training here.
+ */
+export const TRAIN_LIMITS = {
+  steps: 1_000_000,
+  epochs: 10_000,
+  batchSize: 4096,
+  warmupSteps: 1_000_000,
+};
+
 /** Fills defaults and checks ranges; errors name the field as `hyperparameters.<name>`. */
 export function resolveSettings(input: TrainSettings): Required<
   Omit<TrainSettings, 'steps' | 'epochs'>
@@ -79,11 +90,17 @@ export function resolveSettings(input: TrainSettings): Required<
       });
     }
   };
-  const posInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+  const posInt = (v: unknown, max = Number.MAX_SAFE_INTEGER) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
   const num = (v: unknown, lo: number, hi: number) => typeof v === 'number' && v >= lo && v <= hi;
-  check('steps', s.steps === undefined || posInt(s.steps), 'a positive integer');
-  check('epochs', posInt(s.epochs), 'a positive integer');
-  check('batchSize', posInt(s.batchSize), 'a positive integer');
+  const L = TRAIN_LIMITS;
+  check(
+    'steps',
+    s.steps === undefined || posInt(s.steps, L.steps),
+    `an integer in [1, ${L.steps}]`,
+  );
+  check('epochs', posInt(s.epochs, L.epochs), `an integer in [1, ${L.epochs}]`);
+  check('batchSize', posInt(s.batchSize, L.batchSize), `an integer in [1, ${L.batchSize}]`);
   check('learningRate', num(s.learningRate, 0, 10) && s.learningRate > 0, 'a number in (0, 10]');
   const minLearningRate = s.minLearningRate ?? s.learningRate / 10;
   check(
@@ -93,8 +110,9 @@ export function resolveSettings(input: TrainSettings): Required<
   );
   check(
     'warmupSteps',
-    s.warmupSteps === undefined || (Number.isInteger(s.warmupSteps) && s.warmupSteps >= 0),
-    'a non-negative integer',
+    s.warmupSteps === undefined ||
+      (Number.isInteger(s.warmupSteps) && s.warmupSteps >= 0 && s.warmupSteps <= L.warmupSteps),
+    `an integer in [0, ${L.warmupSteps}]`,
   );
   check('weightDecay', num(s.weightDecay, 0, 10), 'a number in [0, 10]');
   check('gradClip', num(s.gradClip, 0, Number.MAX_VALUE), 'a non-negative number');
@@ -133,6 +151,13 @@ export async function trainModel(
   const epochPlans = (epoch: number) => planEpoch(sequences, kept, s.batchSize, ctx, s.seed, epoch);
   const first = epochPlans(0);
   const totalSteps = s.steps ?? first.length * s.epochs;
+  if (totalSteps > TRAIN_LIMITS.steps) {
+    throw new InvalidInputError(
+      `${s.epochs} epochs of ${first.length} batches are ${totalSteps} steps, more than ${TRAIN_LIMITS.steps}`,
+      { field: 'hyperparameters.epochs' },
+      { hint: 'train fewer epochs, or give steps' },
+    );
+  }
   const warmup = s.warmupSteps >= 0 ? s.warmupSteps : Math.min(100, Math.floor(totalSteps * 0.05));
   const plans = schedule(first, totalSteps, epochPlans);
   const maxT = Math.max(...plans.map((p) => p.T));

@@ -1,5 +1,7 @@
 // Quality numbers from stored samples and ground truth. Ground truth enters here for reporting
 // only: accuracy, how often the model's verdict "wrong" is right, flips, and kept-set precision.
+
+import { isFailed } from '../self/failures.js';
 import type { SampleRecord } from '../spec/run-store.js';
 import type { Task } from '../spec/task.js';
 
@@ -18,6 +20,8 @@ export interface EvalMetrics {
   /** Mean refinement steps taken per problem. */
   readonly refine_steps: number;
   readonly tokens: number;
+  /** Problems whose own request failed (counted as wrong); see src/self/failures.ts. */
+  readonly errors: number;
 }
 
 /** What a data-building stage generated and kept. */
@@ -31,6 +35,8 @@ export interface KeptMetrics {
   readonly feedback_precision: number | null;
   readonly feedback_recall: number | null;
   readonly tokens: number;
+  /** Samples whose own request failed (never kept). */
+  readonly errors: number;
 }
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
@@ -104,6 +110,7 @@ export function evalMetrics(
     right_to_wrong: down,
     refine_steps: ratio(steps, n) ?? 0,
     tokens,
+    errors: samples.filter(isFailed).length,
   };
 }
 
@@ -124,5 +131,6 @@ export function keptMetrics(
     first_acc: ratio(firstRight, rows.length) ?? 0,
     ...verdictQuality(task, samples, answers),
     tokens: samples.reduce((n, s) => n + s.tokens, 0),
+    errors: samples.filter(isFailed).length,
   };
 }

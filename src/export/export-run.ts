@@ -3,11 +3,11 @@
 // meta-skill corpus (critique and refinement rows) as chat JSONL, and every episode with its
 // verdict, kept flag and reason.
 import { join } from 'node:path';
+import { assertReplaceable, writeFileAtomic } from '../files/atomic-write.js';
 import { metaCorpus } from '../self/meta-skills.js';
 import { roundPreferences } from '../self/preference-pairs.js';
 import type { RunStore, SampleRecord } from '../spec/run-store.js';
 import { dpoJsonl, openAIChatJsonl, sftRows } from '../trainers/training-rows.js';
-import { assertAbsent, writeFileAtomic } from './atomic-write.js';
 
 const user = (content: string) => ({ role: 'user', content });
 const assistant = (content: string) => ({ role: 'assistant', content });
@@ -72,8 +72,9 @@ export function exportRun(
     ExportFile,
     string
   >;
-  // Check every target first, so a refusal leaves nothing half-written.
-  for (const path of Object.values(files)) if (!options.force) assertAbsent(path);
+  // Check every target first, so a refusal leaves nothing half-written; a file that already holds
+  // what would be written (an export interrupted and run again) is not a conflict.
+  if (!options.force) for (const k of EXPORT_FILES) assertReplaceable(files[k], text[k]);
   for (const k of EXPORT_FILES) writeFileAtomic(files[k], text[k], { force: true });
   const counts = Object.fromEntries(EXPORT_FILES.map((k) => [k, rows[k].length])) as Record<
     ExportFile,

@@ -2,10 +2,11 @@
 // node-llama-cpp): llama architecture, float32 weights, our tokenizer in the metadata. Our rotary
 // embedding rotates adjacent pairs, llama.cpp's "normal" rope for llama, so q and k are written
 // as they are (the HF→GGUF converter permutes only because HF uses the half-split layout).
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { type CheckpointData, loadCheckpoint } from '../engine/index.js';
 import { parameterLayout } from '../engine/parameters.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { InvalidInputError } from '../spec/errors.js';
 import {
   type GgufTensor,
@@ -96,14 +97,6 @@ export async function exportGguf(
   }
   const data = await loadCheckpoint(checkpoint);
   const bytes = checkpointToGguf(data, { name: options.name ?? basename(resolve(checkpoint)) });
-  const temp = resolve(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  try {
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(temp, bytes);
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(target, bytes, { force: true });
   return bytes.length;
 }

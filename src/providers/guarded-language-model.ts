@@ -103,7 +103,23 @@ export class GuardedLanguageModel implements LanguageModel {
     return this.shared.limit.run(async () => {
       // Checked inside the slot so that queued calls stop once the cap is reached.
       ledger.assertWithinBudget();
-      const completion = await callWithRetries(
+      const completion = await this.call(request, signal);
+      if (completion.error !== undefined) return completion;
+      const cost = costOf(completion.usage, this.shared.prices);
+      ledger.recordCall(this.stage, completion.usage, this.shared.prices);
+      cache?.put(key, inner.id, request, completion, cost);
+      return completion;
+    });
+  }
+
+  /**
+   * One call with retries. A request the server refuses as such (400, 413, 422: a prompt too
+   * long for its context, say) fails alone, as a completion with an error; anything else throws.
+   */
+  private async call(request: CompletionRequest, signal?: AbortSignal): Promise<Completion> {
+    const { inner, ledger } = this.shared;
+    try {
+      return await callWithRetries(
         async (attemptSignal) => {
           const [c] = await inner.complete([request], { signal: attemptSignal });
           if (!c) throw new ProviderError(`${inner.id} returned no completion`);
@@ -119,10 +135,16 @@ export class GuardedLanguageModel implements LanguageModel {
           onFailure: () => ledger.recordFailure(this.stage),
         },
       );
-      const cost = costOf(completion.usage, this.shared.prices);
-      ledger.recordCall(this.stage, completion.usage, this.shared.prices);
-      cache?.put(key, inner.id, request, completion, cost);
-      return completion;
-    });
+    } catch (error) {
+      const status = error instanceof ProviderError ? error.statusCode : undefined;
+      if (status !== 400 && status !== 413 && status !== 422) throw error;
+      const n = request.n ?? 1;
+      return {
+        texts: Array(n).fill(''),
+        finishReasons: Array(n).fill('error'),
+        usage: { inputTokens: 0, outputTokens: 0 },
+        error: (error as Error).message,
+      };
+    }
   }
 }

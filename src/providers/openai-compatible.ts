@@ -23,6 +23,11 @@ export interface OpenAICompatibleOptions {
   readonly fetch?: typeof fetch;
   /** Where these options came from, for error messages. */
   readonly source?: string;
+  /**
+   * What the server says the model is (its `fingerprint` or `created` from `GET /models/{id}`),
+   * part of the cache key so a changed model behind the same name is never answered from cache.
+   */
+  readonly identity?: string;
 }
 
 /**
@@ -63,6 +68,6 @@ export function createOpenAICompatibleModel(
     templates: options.templates,
     nativeEpisodes: options.nativeEpisodes,
     defaults: options.sampling,
-    fingerprint: options.baseURL,
+    fingerprint: options.identity ? `${options.baseURL}|${options.identity}` : options.baseURL,
   });
 }

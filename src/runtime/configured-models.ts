@@ -58,7 +58,7 @@ export async function openConfiguredModels<R extends string>(
     tokens: spent ? spent.inputTokens + spent.outputTokens : 0,
     costUsd: spent?.costUsd ?? 0,
   });
-  const engine = new EmbeddedTrainer({ outputDir: '.' });
+  const engine = new EmbeddedTrainer({ outputDir: '.', onContextOverflow: 'error' });
   const models = {} as Record<R, LanguageModel>;
   const close = async () => {
     for (const m of Object.values<LanguageModel>(models)) await m.close?.();

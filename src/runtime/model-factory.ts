@@ -30,7 +30,7 @@ import type { LanguageModel } from '../spec/language-model.js';
 import type { Teacher } from '../spec/task.js';
 import type { ModelLoader, ModelRef } from '../spec/trainer.js';
 import { createTask } from '../tasks/task-registry.js';
-import { probeEndpoint } from './probe-endpoint.js';
+import { modelIdentity, probeEndpoint } from './probe-endpoint.js';
 
 /** What creating a model may use besides its entry. */
 export interface ModelContext {
@@ -176,6 +176,10 @@ registerModelKind<OpenAICompatibleSpec>('openai-compatible', {
   async create(spec, context) {
     const { createOpenAICompatibleModel } = await import('../providers/openai-compatible.js');
     const { GuardedLanguageModel } = await import('../providers/guarded-language-model.js');
+    // With a cache, the key says which model answered, not only its name.
+    const identity = context.cache
+      ? await modelIdentity(spec.baseURL, spec.model, spec.apiKeyEnv, context.env)
+      : undefined;
     const model = createOpenAICompatibleModel(
       {
         baseURL: spec.baseURL,
@@ -185,6 +189,7 @@ registerModelKind<OpenAICompatibleSpec>('openai-compatible', {
         sampling: spec.sampling,
         templates: resolveTemplates(spec.templates, context.source),
         source: context.source,
+        identity,
       },
       context.env,
     );

@@ -5,6 +5,38 @@ import { ProviderError } from '../spec/errors.js';
 
 const TIMEOUT_MS = 10_000;
 
+/**
+ * What the server says model `id` is: the `fingerprint` of `GET <baseURL>/models/{id}`
+ * (self-evolve's `serve` gives the checkpoint's digest), or '' when it gives none. Part of
+ * response-cache keys: a different model behind the same name is then a different key. (`created`
+ * is not used: vLLM, for one, writes the time of the request there.)
+ */
+export async function modelIdentity(
+  baseURL: string,
+  id: string,
+  apiKeyEnv: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const key = apiKeyEnv ? env[apiKeyEnv] : undefined;
+  try {
+    const response = await fetch(
+      `${baseURL.replace(/\/+$/, '')}/models/${encodeURIComponent(id)}`,
+      {
+        headers: key ? { authorization: `Bearer ${key}` } : {},
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      },
+    );
+    if (!response.ok) {
+      await response.body?.cancel();
+      return '';
+    }
+    const body = (await response.json()) as { fingerprint?: unknown };
+    return typeof body.fingerprint === 'string' ? body.fingerprint : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Resolves when `GET <baseURL>/models` answers; a clear ProviderError otherwise. */
 export async function probeEndpoint(
   baseURL: string,

@@ -1,7 +1,7 @@
 // Running SELF from a run config, shared by the CLI, the server and the library: the runs folder
 // and its store, checking a run before anything is written, starting, executing and resuming it,
 // its report, and opening one of its models. Progress is a callback; nothing here prints.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   mergeConfig,
@@ -10,7 +10,7 @@ import {
   type RunConfigInput,
   resolveConfigPaths,
 } from '../config/run-config.js';
-import { writeFileAtomic } from '../export/atomic-write.js';
+import { removeStaleTemps, writeFileAtomic } from '../files/atomic-write.js';
 import { htmlReport } from '../report/html-report.js';
 import { pipelineData } from '../self/data.js';
 import { type ProgressEvent, runPipeline } from '../self/pipeline.js';
@@ -23,6 +23,7 @@ import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import { resolveTask } from '../tasks/task-spec.js';
 import { checkModel, studentRef } from './model-factory.js';
 import { loadRunInputs, pinRunInputs } from './run-inputs.js';
+import { lockHolder, lockRun, RunInUseError } from './run-lock.js';
 import {
   checkTrainerChoice,
   openRunModels,
@@ -32,9 +33,33 @@ import {
 } from './run-wiring.js';
 import { checkTrainer } from './trainer-factory.js';
 
-/** The store of a runs folder: `<runsDir>/runs.db`. */
-export function openRunStore(runsDir: string): SqliteRunStore {
-  return new SqliteRunStore(join(resolve(runsDir), 'runs.db'));
+/**
+ * The store of a runs folder: `<runsDir>/runs.db`. Commands that only read (`runs`, `ask`, `eval`,
+ * `export`) pass `{ create: false }`: a runs folder without a store is then an error, not a new
+ * empty store.
+ */
+export function openRunStore(runsDir: string, options: { create?: boolean } = {}): SqliteRunStore {
+  const dir = resolve(runsDir);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new InvalidInputError(
+      `${dir} is a file, not a folder`,
+      { field: '--runs-dir' },
+      {
+        hint: 'give the folder that holds runs.db (default ./runs)',
+      },
+    );
+  }
+  const file = join(dir, 'runs.db');
+  if (options.create === false && !existsSync(file)) {
+    throw new InvalidInputError(
+      `no run store in ${dir} (no runs.db)`,
+      { field: '--runs-dir' },
+      {
+        hint: 'start a run with `self-evolve demo` or `self-evolve run`, or give the --runs-dir that holds one',
+      },
+    );
+  }
+  return new SqliteRunStore(file);
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -167,6 +192,8 @@ export function startRun(
       { hint: 'pick another --name, or pass --force to replace the folder' },
     );
   }
+  const holder = lockHolder(dir);
+  if (holder) throw new RunInUseError(name, holder.pid, holder.since);
   if (force) rmSync(dir, { recursive: true, force: true });
   const run = store.createRun({ name, config, seed: config.seed, dir }, { force });
   mkdirSync(dir, { recursive: true });
@@ -186,7 +213,17 @@ export async function executeRun(
   options: ExecuteOptions = {},
 ): Promise<RunSummary> {
   const config = runConfig(run);
-  const wiring = await openRunWiring(config, run.dir, { env: options.env });
+  mkdirSync(run.dir, { recursive: true });
+  const unlock = lockRun(run.name, run.dir);
+  // What a killed session was writing when it died (checkpoints, trainer files, the report).
+  for (const dir of ['', 'models', 'trainer', 'export']) removeStaleTemps(join(run.dir, dir));
+  let wiring: Awaited<ReturnType<typeof openRunWiring>>;
+  try {
+    wiring = await openRunWiring(config, run.dir, { env: options.env });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   store.setStatus(run.name, 'running');
   try {
     const summary = await runPipeline({
@@ -208,6 +245,7 @@ export async function executeRun(
     throw error;
   } finally {
     await wiring.close();
+    unlock();
   }
 }
 

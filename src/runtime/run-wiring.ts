@@ -97,7 +97,12 @@ export async function openRunModels(
 ): Promise<RunModels> {
   const entry = await resolveTask(config.task);
   const student = requireStudent(config);
-  const engine = new EmbeddedTrainer({ outputDir: join(runDir, 'models'), overwrite: true });
+  // A prompt longer than the context fails its own sample, counted against generation.maxErrors.
+  const engine = new EmbeddedTrainer({
+    outputDir: join(runDir, 'models'),
+    overwrite: true,
+    onContextOverflow: 'error',
+  });
   mkdirSync(runDir, { recursive: true });
   const cache = new ResponseCache(join(runDir, 'cache.sqlite'));
   const spent = cache.totals();

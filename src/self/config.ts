@@ -87,7 +87,15 @@ export const selfSettingsShape = {
     .strict()
     .prefault({}),
   generation: z
-    .object({ chunk: int(1, 4096).default(64), maxTokens: lengths })
+    .object({
+      chunk: int(1, 4096).default(64),
+      maxTokens: lengths,
+      /**
+       * Samples of a stage whose own request may fail (a prompt longer than the context, a request
+       * the server refused) before the stage stops; each counts as wrong and is reported.
+       */
+      maxErrors: int(0, MAX_COUNT).default(10),
+    })
     .strict()
     .prefault({}),
 };

@@ -8,6 +8,7 @@ import type { SampleRecord } from '../spec/run-store.js';
 import type { Problem, Task, Teacher } from '../spec/task.js';
 import type { SftExample } from '../spec/trainer.js';
 import { answerExample, interleave, metaExample, takeFraction } from './examples.js';
+import { FAILED } from './failures.js';
 import { deriveSeed, random } from './seeds.js';
 
 /** Why a tuple was dropped because the teacher's feedback held no verdict the task reads. */
@@ -94,6 +95,7 @@ export async function metaSkillSamples(options: MetaSkillOptions): Promise<Sampl
     response: completions[k].texts[0] ?? '',
     tokens: completions[k].usage.outputTokens,
     reason: '',
+    error: completions[k].error,
   }));
   problems.forEach((problem, j) => {
     if (
@@ -102,10 +104,22 @@ export async function metaSkillSamples(options: MetaSkillOptions): Promise<Sampl
     )
       return;
     const seed = deriveSeed(runSeed, 'meta-reference', offset + j);
-    written.push({ problem, seed, response: problem.solution, tokens: 0, reason: 'reference, ' });
+    written.push({
+      problem,
+      seed,
+      response: problem.solution,
+      tokens: 0,
+      reason: 'reference, ',
+      error: undefined,
+    });
   });
+  // A student answer that failed (too long a prompt, say) is not reviewed: it counts as failed.
   const reviews = await Promise.all(
-    written.map((job) => options.teacher.review(job.problem, job.response)),
+    written.map((job) =>
+      job.error === undefined
+        ? options.teacher.review(job.problem, job.response)
+        : { feedback: '', refinement: undefined },
+    ),
   );
   let errors = 0;
   return written.map((job, k) => {
@@ -114,7 +128,10 @@ export async function metaSkillSamples(options: MetaSkillOptions): Promise<Sampl
     const answer = job.problem.answer;
     let kept: boolean;
     let reason: string;
-    if (verdict === null) {
+    if (job.error !== undefined) {
+      kept = false;
+      reason = `${FAILED}${job.error}`;
+    } else if (verdict === null) {
       if (++errors > (options.maxErrors ?? 0))
         throw new TeacherVerdictError(options.teacher.id, job.problem.id, review.feedback);
       kept = false;

@@ -200,6 +200,7 @@ class Context {
         items: problems,
         chunkSize: Math.max(1, Math.floor(settings.generation.chunk / settings.meta.samples)),
         onProgress: this.progress('meta samples'),
+        maxErrors: settings.generation.maxErrors,
         work: (items, chunk, offset) => {
           const dropped =
             settings.meta.maxErrors === 0
@@ -240,6 +241,7 @@ class Context {
         items: prompts,
         chunkSize: Math.max(1, Math.floor(settings.generation.chunk / settings.evolve.samples)),
         onProgress: this.progress(`${stage} samples`),
+        maxErrors: settings.generation.maxErrors,
         work: (items, chunk) =>
           evolveSamples({
             model,
@@ -271,6 +273,7 @@ class Context {
         items: evaluationPrompts(this.data.test, settings.seed, stage),
         chunkSize: settings.generation.chunk,
         onProgress: this.progress(`eval ${name}`),
+        maxErrors: settings.generation.maxErrors,
         work: (items, chunk) =>
           evaluationSamples({
             model,

@@ -36,6 +36,8 @@ export interface RefineTrace {
   readonly attempts: Attempt[];
   /** Tokens generated for this prompt. */
   tokens: number;
+  /** Why this prompt failed (its request alone: too long for the context, refused), if it did. */
+  error?: string;
 }
 
 /** The verdict of an attempt's feedback; refinement continues only on an explicit `wrong`. */
@@ -79,10 +81,14 @@ export async function refineLoop(
     done += indices.length;
     options.onProgress?.(done, total);
     return completions.map((c, j) => {
-      traces[indices[j]].tokens += c.usage.outputTokens;
+      const trace = traces[indices[j]];
+      trace.tokens += c.usage.outputTokens;
+      if (c.error !== undefined) trace.error ??= c.error;
       return c.texts[0] ?? '';
     });
   };
+  /** Prompts whose requests failed take no further step. */
+  const alive = (indices: number[]) => indices.filter((i) => traces[i].error === undefined);
   const promptTurn = (i: number): Turn => ({ section: 'prompt', text: prompts[i].prompt });
 
   let active = prompts.map((_, i) => i);
@@ -97,6 +103,7 @@ export async function refineLoop(
   );
   for (const [j, i] of active.entries()) traces[i].attempts.push({ text: responses[j] });
   if (options.critique === false) return traces;
+  active = alive(active);
 
   for (let step = 0; active.length > 0; step++) {
     // Critique the latest attempt, written as a fresh response to the prompt.
@@ -119,7 +126,7 @@ export async function refineLoop(
       };
     });
     if (step >= options.refine) break;
-    active = active.filter((i) => traces[i].attempts[step].verdict === 'wrong');
+    active = alive(active).filter((i) => traces[i].attempts[step].verdict === 'wrong');
     if (active.length === 0) break;
     const refinements = await call(active, (i) => {
       const a = traces[i].attempts[step];
@@ -137,6 +144,7 @@ export async function refineLoop(
       );
     });
     for (const [j, i] of active.entries()) traces[i].attempts.push({ text: refinements[j] });
+    active = alive(active);
   }
   return traces;
 }

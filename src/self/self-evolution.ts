@@ -6,6 +6,7 @@ import type { SampleRecord } from '../spec/run-store.js';
 import type { Task } from '../spec/task.js';
 import type { SftExample } from '../spec/trainer.js';
 import { answerExample, interleave, metaExample, takeFraction } from './examples.js';
+import { FAILED } from './failures.js';
 import {
   finalText,
   lastVerdict,
@@ -39,6 +40,7 @@ export function traceSample(
   filter: { kept: boolean; reason: string },
 ): SampleRecord {
   const first = trace.attempts[0];
+  if (trace.error !== undefined) filter = { kept: false, reason: `${FAILED}${trace.error}` };
   return {
     stage,
     chunk,

@@ -3,6 +3,7 @@
 // functions chunk by chunk into the store; these run them in memory, for a library user's program
 // and for the commands that do one stage (`meta build`, `ask`, `eval`).
 import { type EvalMetrics, evalMetrics } from '../evaluate/metrics.js';
+import { InvalidInputError } from '../spec/errors.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import type { Attempt, SampleRecord } from '../spec/run-store.js';
 import type { Problem, Task, Teacher } from '../spec/task.js';
@@ -160,6 +161,7 @@ export async function refineOnline(
     maxTokens: options.maxTokens ?? DEFAULT_LENGTHS,
     signal: options.signal,
   });
+  if (trace.error !== undefined) throw new InvalidInputError(trace.error, { field: 'prompt' });
   const chosen = acceptedAttempt(trace);
   const text = trace.attempts[chosen].text;
   return { attempts: trace.attempts, chosen, text, answer: task.extractAnswer(text) };
@@ -178,6 +180,8 @@ export interface EvaluateOptions {
   readonly onProgress?: StageProgress;
   /** Progress label (default `eval`). */
   readonly label?: string;
+  /** Problems whose own request may fail before the evaluation stops (default 10). */
+  readonly maxErrors?: number;
 }
 
 /** Scores a model on labelled problems, directly and with online refinement. */
@@ -200,6 +204,7 @@ export async function evaluateModel(
         maxTokens: options.maxTokens ?? DEFAULT_LENGTHS,
         signal: options.signal,
       }),
+    options.maxErrors ?? 10,
   );
   const labels = new Map<string, string>();
   for (const p of options.problems) if (p.answer !== undefined) labels.set(p.id, p.answer);

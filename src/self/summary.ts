@@ -28,6 +28,8 @@ export interface StageSummary {
   readonly data_feedback_recall: number | null;
   /** Tokens generated: stage data plus evaluation. */
   readonly tokens: number;
+  /** Samples whose own request failed (too long for the context, refused): stage data plus evaluation. */
+  readonly errors: number;
 }
 
 export interface RunSummary {
@@ -73,6 +75,7 @@ export function summarize(run: string, config: RoundsOf, store: RunStore): RunSu
       data_feedback_precision: m.data?.feedback_precision ?? null,
       data_feedback_recall: m.data?.feedback_recall ?? null,
       tokens: m.eval.tokens + (m.data?.tokens ?? 0),
+      errors: (m.eval.errors ?? 0) + (m.data?.errors ?? 0),
     });
   }
   return { run, stages, total_seconds: round(stages.reduce((s, x) => s + x.seconds, 0)) };

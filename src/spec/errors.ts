@@ -8,8 +8,12 @@ export interface Location {
   readonly field?: string;
 }
 
+/** Marks our errors, so `isInstance` holds across two copies of the package in one process. */
+const MARKER = Symbol.for('self-evolve.error');
+
 /** Base class of every error self-evolve throws on purpose. `code` is stable for scripts. */
 export class SelfEvolveError extends Error {
+  private readonly [MARKER] = true;
   readonly code: string;
   /** What the user can do about it, when there is something to say. */
   readonly hint?: string;
@@ -29,7 +33,7 @@ export class SelfEvolveError extends Error {
   }
 
   static isInstance(error: unknown): error is SelfEvolveError {
-    return error instanceof SelfEvolveError;
+    return typeof error === 'object' && error !== null && MARKER in error;
   }
 }
 

@@ -47,6 +47,11 @@ export interface Completion {
   readonly texts: readonly string[];
   readonly finishReasons: readonly FinishReason[];
   readonly usage: Usage;
+  /**
+   * Why the request failed, when it did (finish reason `error`): a problem of this request alone
+   * (a prompt longer than the context, a request the server refused), so the others go on.
+   */
+  readonly error?: string;
 }
 
 export interface CompleteOptions {

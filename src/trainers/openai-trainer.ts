@@ -4,9 +4,10 @@
 // for a stage is remembered in the work folder, so resuming a killed run attaches to it instead of
 // paying for a second one.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import OpenAI, { toFile } from 'openai';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import type { ChatTemplates } from '../providers/chat-template.js';
 import { CancelledError, InvalidInputError, TrainerError } from '../spec/errors.js';
 import type { ModelRef, Trainer, TrainOptions, TrainRequest } from '../spec/trainer.js';
@@ -126,7 +127,7 @@ export class OpenAITrainer implements Trainer {
         method: { type: 'supervised', supervised: { hyperparameters } },
       }),
     );
-    writeAtomic(marker, JSON.stringify({ job: job.id, key }));
+    writeFileAtomic(marker, JSON.stringify({ job: job.id, key }), { force: true });
     return job;
   }
 
@@ -196,7 +197,7 @@ export class OpenAITrainer implements Trainer {
       if (!file.filename.endsWith('.gguf')) continue;
       const response = await this.call('download the GGUF', () => this.client.files.content(id));
       const path = resolve(this.options.workDir, `${name}.gguf`);
-      writeAtomic(path, Buffer.from(await response.arrayBuffer()));
+      writeFileAtomic(path, Buffer.from(await response.arrayBuffer()), { force: true });
       return {
         kind: 'gguf',
         id: path,
@@ -245,10 +246,4 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(wake, ms);
     signal?.addEventListener('abort', wake, { once: true });
   });
-}
-
-function writeAtomic(path: string, content: string | Buffer): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
 }

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { problemsJsonl } from '../../data/problems.js';
-import { writeFileAtomic } from '../../export/atomic-write.js';
+import { writeFileAtomic } from '../../files/atomic-write.js';
 import { loadRunInputs } from '../../runtime/run-inputs.js';
 import { pipelineData, roundPrompts } from '../../self/data.js';
 import { InvalidInputError } from '../../spec/errors.js';

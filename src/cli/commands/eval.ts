@@ -36,6 +36,8 @@ interface EvalOptions {
   format: string;
   shots: string;
   maxTokens: string;
+  maxErrors: string;
+  cache?: boolean;
   json?: boolean;
   runsDir: string;
 }
@@ -89,6 +91,15 @@ export function command(): Command {
     .option('--format <f>', 'gsm8k/svamp prompt format: instruct or lm-eval', 'instruct')
     .option('--shots <k>', 'gsm8k with --format lm-eval: solved examples from train.jsonl', '0')
     .option('--max-tokens <n>', 'with --model: longest answer, feedback or refinement', '512')
+    .option(
+      '--max-errors <n>',
+      'problems whose own request may fail (too long a prompt) before the evaluation stops',
+      '10',
+    )
+    .option(
+      '--no-cache',
+      'with --model: call the model for every request (default: answers cached in <config>.cache.sqlite)',
+    )
     .option('--json', 'print the metrics as one JSON object');
   withRunsDir(cmd)
     .addHelpText(
@@ -101,7 +112,12 @@ Examples:
   self-evolve eval --task svamp --model student --config self.json --json
 
 gsm8k and svamp score the test sets the package ships (datasets/; or --data); answers are read
-with lm-evaluation-harness's flexible extraction (docs/benchmarks.md).`,
+with lm-evaluation-harness's flexible extraction (docs/benchmarks.md).
+
+With --model, answers are cached in <config>.cache.sqlite, keyed by the request, the endpoint and
+what the server says the model is (self-evolve serve reports each checkpoint's digest, so a new
+checkpoint behind the same name is a new key); other servers do not say, so after changing the
+model behind a name, pass --no-cache or delete the cache file.`,
     )
     .action(async (opts: EvalOptions) => {
       if (!opts.run && !opts.model)
@@ -109,7 +125,7 @@ with lm-evaluation-harness's flexible extraction (docs/benchmarks.md).`,
           field: '--run',
         });
       const refine = intOption(opts.refine, '--refine');
-      const store = opts.model ? undefined : openRunStore(opts.runsDir);
+      const store = opts.model ? undefined : openRunStore(opts.runsDir, { create: false });
       try {
         const target = store ? await runTarget(store, opts) : await modelTarget(opts);
         const label = opts.run ?? opts.model;
@@ -124,6 +140,7 @@ with lm-evaluation-harness's flexible extraction (docs/benchmarks.md).`,
             chunk: target.chunk,
             onProgress: progressReporter(!opts.json),
             label: `eval ${label}/${target.stage}`,
+            maxErrors: intOption(opts.maxErrors, '--max-errors'),
           });
           if (opts.json)
             process.stdout.write(
@@ -134,7 +151,9 @@ with lm-evaluation-harness's flexible extraction (docs/benchmarks.md).`,
             process.stdout.write(
               `${label}/${target.stage} on ${metrics.n} problems: direct ${pct(metrics.direct_acc)} · refined ${pct(metrics.refined_acc)} · ` +
                 `feedback precision ${pct(metrics.feedback_precision)} recall ${pct(metrics.feedback_recall)} · ` +
-                `wrong→right ${metrics.wrong_to_right} right→wrong ${metrics.right_to_wrong}\n`,
+                `wrong→right ${metrics.wrong_to_right} right→wrong ${metrics.right_to_wrong}` +
+                (metrics.errors ? ` · ${metrics.errors} failed (counted wrong)` : '') +
+                '\n',
             );
           }
         } finally {
@@ -183,6 +202,6 @@ async function modelTarget(opts: EvalOptions): Promise<EvalTarget> {
     task,
     maxTokens: intOption(opts.maxTokens, '--max-tokens'),
     format: opts.format,
-    cacheFile: `${opts.config}.cache.sqlite`,
+    cacheFile: opts.cache === false ? undefined : `${opts.config}.cache.sqlite`,
   });
 }

@@ -12,7 +12,7 @@ import { loadRunConfigFile } from '../../config/run-config.js';
 import { datasetNames, resolveProblemFile } from '../../data/datasets.js';
 import { readProblemFile } from '../../data/problems.js';
 import { readRecords } from '../../data/records.js';
-import { assertAbsent, writeFileAtomic } from '../../export/atomic-write.js';
+import { assertAbsent, writeFileAtomic } from '../../files/atomic-write.js';
 import { ModelTeacher } from '../../providers/model-teacher.js';
 import { openConfiguredModels } from '../../runtime/configured-models.js';
 import { buildMetaSkills } from '../../self/stages.js';

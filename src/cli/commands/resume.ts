@@ -52,7 +52,7 @@ Examples:
     )
     .action(async (name: string, opts: ResumeOptions) => {
       const budget = budgetOf(opts);
-      const store = openRunStore(opts.runsDir);
+      const store = openRunStore(opts.runsDir, { create: false });
       try {
         let run = requireRun(store, name);
         if (run.status === 'finished') {

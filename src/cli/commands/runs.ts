@@ -1,4 +1,6 @@
 // `self-evolve runs`: lists runs, and `runs show <run>` prints one (stages, models, results).
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { compareRuns, formatComparison } from '../../report/compare.js';
 import { formatTable } from '../../report/table.js';
@@ -12,7 +14,13 @@ interface Opts {
 }
 
 function list(opts: Opts): void {
-  const store = openRunStore(opts.runsDir);
+  // A runs folder without a store lists no runs, and is not created by looking.
+  if (!existsSync(join(resolve(opts.runsDir), 'runs.db')) && !existsSync(opts.runsDir)) {
+    if (opts.json) process.stdout.write(`${JSON.stringify({ runs: [] })}\n`);
+    else process.stdout.write('no runs yet; start one with `self-evolve demo`\n');
+    return;
+  }
+  const store = openRunStore(opts.runsDir, { create: false });
   try {
     const runs = store.listRuns().map((r) => {
       const stages = store.stages(r.name).map((s) => s.name);
@@ -40,7 +48,7 @@ function list(opts: Opts): void {
 }
 
 function show(name: string, opts: Opts): void {
-  const store = openRunStore(opts.runsDir);
+  const store = openRunStore(opts.runsDir, { create: false });
   try {
     const run = requireRun(store, name);
     const summary = summarize(name, runConfig(run), store);
@@ -68,7 +76,7 @@ function show(name: string, opts: Opts): void {
 }
 
 function compare(names: string[], opts: Opts): void {
-  const store = openRunStore(opts.runsDir);
+  const store = openRunStore(opts.runsDir, { create: false });
   try {
     const summaries = names.map((n) => summarize(n, runConfig(requireRun(store, n)), store));
     if (opts.json)

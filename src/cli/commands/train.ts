@@ -11,6 +11,7 @@ import {
   type TrainSettings,
 } from '../../engine/index.js';
 import { releaseKernels } from '../../engine/release-kernels.js';
+import { TRAIN_LIMITS } from '../../engine/train.js';
 import { InvalidInputError } from '../../spec/errors.js';
 import {
   openKernels,
@@ -83,14 +84,17 @@ Examples:
 
 async function runTrain(opts: TrainOptions): Promise<void> {
   refuseExisting(opts.out, '--out', opts.force);
-  const { examples, skipped } = readTrainingFile(opts.data);
   const settings: TrainSettings = {
-    steps: opts.steps === undefined ? undefined : parseInteger(opts.steps, '--steps', 1),
-    epochs: parseInteger(opts.epochs ?? '1', '--epochs', 1),
-    batchSize: parseInteger(opts.batchSize, '--batch-size', 1),
+    steps:
+      opts.steps === undefined
+        ? undefined
+        : parseInteger(opts.steps, '--steps', 1, TRAIN_LIMITS.steps),
+    epochs: parseInteger(opts.epochs ?? '1', '--epochs', 1, TRAIN_LIMITS.epochs),
+    batchSize: parseInteger(opts.batchSize, '--batch-size', 1, TRAIN_LIMITS.batchSize),
     learningRate: parseNumber(opts.lr, '--lr', 0, 10, true),
     seed: parseInteger(opts.seed, '--seed'),
   };
+  const { examples, skipped } = readTrainingFile(opts.data);
   const kernels = await openKernels(opts);
   try {
     const engine = await openEngine(
