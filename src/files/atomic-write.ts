@@ -24,7 +24,8 @@ export function tempPathFor(target: string): string {
 
 const TEMP = /^\..+\.tmp-(\d+)-[0-9a-f]{8}(\.old)?$/;
 
-function alive(pid: number): boolean {
+/** Whether process `pid` runs on this machine (one we may not signal counts as running). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -48,7 +49,7 @@ export function removeStaleTemps(dir: string, name?: string): string[] {
   const stale = names.filter((entry) => {
     const m = TEMP.exec(entry);
     if (name !== undefined && !entry.startsWith(`.${name}.tmp-`)) return false;
-    return m !== null && Number(m[1]) !== process.pid && !alive(Number(m[1]));
+    return m !== null && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
   });
   for (const entry of stale) rmSync(join(dir, entry), { recursive: true, force: true });
   return stale;

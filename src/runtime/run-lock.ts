@@ -4,6 +4,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../files/atomic-write.js';
 import { SelfEvolveError } from '../spec/errors.js';
 
 /** The run is being worked on by another process. */
@@ -28,15 +29,6 @@ interface LockContent {
   readonly since: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The holder of the run's lock, when a live process holds it (a stale lock counts as none). */
 export function lockHolder(runDir: string): LockContent | undefined {
   let content: LockContent;
@@ -46,7 +38,7 @@ export function lockHolder(runDir: string): LockContent | undefined {
     return undefined;
   }
   if (content.host !== hostname()) return content;
-  return content.pid !== process.pid && alive(content.pid) ? content : undefined;
+  return content.pid !== process.pid && processAlive(content.pid) ? content : undefined;
 }
 
 /** Takes the run's lock, or throws RunInUseError; the returned function releases it. */
