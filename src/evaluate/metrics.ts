@@ -30,6 +30,8 @@ export interface KeptMetrics {
   readonly kept: number;
   /** Fraction of kept samples whose final answer is right; null when nothing was kept. */
   readonly kept_precision: number | null;
+  /** Fraction of the samples with a right final answer that were kept; null when none was right. */
+  readonly kept_recall: number | null;
   /** Fraction of first answers that were right (the model's accuracy on these prompts). */
   readonly first_acc: number;
   readonly feedback_precision: number | null;
@@ -123,11 +125,13 @@ export function keptMetrics(
   const rows = labelled(samples, answers);
   const kept = rows.filter(({ s }) => s.kept);
   const keptRight = kept.filter(({ s, answer }) => task.isCorrect(finalOf(s), answer)).length;
+  const finalRight = rows.filter(({ s, answer }) => task.isCorrect(finalOf(s), answer)).length;
   const firstRight = rows.filter(({ s, answer }) => task.isCorrect(s.response, answer)).length;
   return {
     generated: samples.length,
     kept: samples.filter((s) => s.kept).length,
     kept_precision: ratio(keptRight, kept.length),
+    kept_recall: ratio(keptRight, finalRight),
     first_acc: ratio(firstRight, rows.length) ?? 0,
     ...verdictQuality(task, samples, answers),
     tokens: samples.reduce((n, s) => n + s.tokens, 0),

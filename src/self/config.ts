@@ -3,6 +3,7 @@
 // the data files and the trainer around these; docs/self.md has the reference.
 import { z } from 'zod';
 import { fraction, hyperparameters as hyper, int } from '../config/fragments.js';
+import { ROUND_FILTERS } from './round-filters.js';
 
 /** The largest count any size setting takes (a run of more is not one machine's work). */
 export const MAX_COUNT = 10_000_000;
@@ -75,7 +76,31 @@ export const selfSettingsShape = {
       replayMeta: fraction.default(0.5),
       /** Also train on the kept samples' own critiques and refinements (self-curated D_meta). */
       episodes: z.boolean().default(false),
+      /**
+       * What a round keeps: `self` (SELF: the model's own verdict) or a control: `none` (every
+       * final answer), `oracle` (answers matching the label: the ceiling), `vote` (the answer
+       * most samples reach, no critique; needs samples ≥ 2).
+       */
+      filter: z.enum(ROUND_FILTERS).default('self'),
       train: hyper,
+    })
+    .strict()
+    .prefault({})
+    .refine((e) => e.filter !== 'vote' || e.samples >= 2, {
+      message: 'the vote control needs samples ≥ 2',
+      path: ['samples'],
+    }),
+  /** Controls trained beside SELF in the same run (docs/results.md). */
+  controls: z
+    .object({
+      /**
+       * Train a twin of each trained stage (meta, round-t) on D_QA alone with the same
+       * hyperparameters and the same training budget, from the twin before it, and evaluate it
+       * where SELF is evaluated: the compute-matched SFT control.
+       */
+      sft: z.boolean().default(false),
+      /** The budget matched: the characters read in training (`tokens`) or the example count. */
+      match: z.enum(['tokens', 'examples']).default('tokens'),
     })
     .strict()
     .prefault({}),

@@ -44,3 +44,28 @@ export function interleave<T>(...lists: readonly (readonly T[])[]): T[] {
   tagged.sort((a, b) => a.key - b.key);
   return tagged.slice(0, total).map((t) => t.item);
 }
+
+/** Characters a trainer reads for `examples` (every turn): the training budget, in tokens of a char model. */
+export function trainingChars(examples: readonly SftExample[]): number {
+  return examples.reduce((n, e) => n + e.turns.reduce((m, t) => m + t.text.length, 0), 0);
+}
+
+/**
+ * The compute-matched SFT control's training set: D_QA examples in order, cycled, until they
+ * reach `budget`: as many examples (`examples`), or as many characters read (`tokens`).
+ */
+export function matchedQa(
+  qa: readonly SftExample[],
+  budget: { readonly examples: number; readonly chars: number },
+  match: 'tokens' | 'examples',
+): SftExample[] {
+  if (qa.length === 0) return [];
+  const out: SftExample[] = [];
+  let chars = 0;
+  for (let i = 0; match === 'examples' ? out.length < budget.examples : chars < budget.chars; i++) {
+    const e = qa[i % qa.length];
+    out.push(e);
+    chars += trainingChars([e]);
+  }
+  return out;
+}

@@ -18,6 +18,7 @@ import { runChunked } from './chunked.js';
 import type { SelfSettings } from './config.js';
 import { type PipelineData, type PipelineInputs, pipelineData, roundPrompts } from './data.js';
 import { evaluationPrompts, evaluationSamples } from './evaluation.js';
+import { matchedQa, trainingChars } from './examples.js';
 import {
   metaCorpus,
   metaSkillSamples,
@@ -76,9 +77,11 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
     return {
       data: keptMetrics(ports.task, samples, ctx.data.labels),
       trained_on: examples.length,
+      trained_chars: trainingChars(examples),
       teacher_errors: samples.filter((s) => s.reason === NO_TEACHER_VERDICT).length,
     };
   });
+  await ctx.sftTwin('meta', 'base', settings.meta.train);
   const meta = metaCorpus(ports.store.samples(input.run, 'meta'));
   for (let t = 1; t <= settings.evolve.rounds; t++) {
     const name = `round-${t}`;
@@ -91,8 +94,11 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
       return {
         data: keptMetrics(ports.task, samples, ctx.data.labels),
         trained_on: examples.length,
+        trained_chars: trainingChars(examples),
+        filter: settings.evolve.filter,
       };
     });
+    await ctx.sftTwin(name, settings.evolve.from === 'meta' ? 'sft-meta' : `sft-${previous}`, settings.evolve.train);
   }
   ports.store.setStatus(input.run, 'finished');
   return summarize(input.run, settings, ports.store);
@@ -124,17 +130,50 @@ class Context {
   }
 
   /** Runs a stage unless its record exists: build data, train, evaluate, record. */
-  async stage(name: string, body: () => Promise<Record<string, unknown>>): Promise<void> {
+  async stage(
+    name: string,
+    body: () => Promise<Record<string, unknown>>,
+    evalRefine = this.settings.eval.refine,
+  ): Promise<void> {
     if (this.ports.store.getStage(this.run, name)) return;
     const started = performance.now();
     const metrics = await body();
-    const evaluation = await this.evaluate(name);
+    const evaluation = await this.evaluate(name, evalRefine);
     this.ports.store.putStage(this.run, {
       name,
       metrics: { ...metrics, eval: evaluation },
       seconds: (performance.now() - started) / 1000,
       finishedAt: new Date().toISOString(),
     });
+  }
+
+  /**
+   * The compute-matched SFT control of stage `name` (with `controls.sft`): `sft-<name>`, trained
+   * from `parent` (`base` for meta, else the twin before it) on D_QA alone, with the stage's
+   * hyperparameters and its budget (characters read, or examples), evaluated without refinement.
+   */
+  async sftTwin(
+    name: string,
+    parent: string,
+    hyperparameters: Readonly<Record<string, number | string | boolean>>,
+  ): Promise<void> {
+    const { controls } = this.settings;
+    if (!controls.sft) return;
+    const twin = `sft-${name}`;
+    await this.stage(
+      twin,
+      async () => {
+        const self = this.ports.store.getStage(this.run, name)!.metrics as {
+          trained_on: number;
+          trained_chars?: number;
+        };
+        const budget = { examples: self.trained_on, chars: self.trained_chars ?? 0 };
+        const examples = matchedQa(this.data.qaExamples, budget, controls.match);
+        await this.train(twin, parent, examples, hyperparameters);
+        return { trained_on: examples.length, trained_chars: trainingChars(examples), twin_of: name };
+      },
+      0,
+    );
   }
 
   /** Records model `name` of the run (once its checkpoint is completely written). */
@@ -256,13 +295,16 @@ class Context {
               signal: this.input.signal,
             },
             vote: { samples: settings.evolve.samples, agree: settings.evolve.agree },
+            filter: settings.evolve.filter,
+            // Ground truth is handed to a round only when the run asks for the oracle control.
+            labels: settings.evolve.filter === 'oracle' ? this.data.labels : undefined,
           }),
       }),
     );
   }
 
   /** Greedy evaluation of model `name` on the test set with K online refinements. */
-  async evaluate(name: string) {
+  async evaluate(name: string, refine = this.settings.eval.refine) {
     const { settings, ports } = this;
     const stage = `eval:${name}`;
     const samples = await this.withModel(name, (model) =>
@@ -281,7 +323,7 @@ class Context {
             stage,
             chunk,
             prompts: items,
-            refine: settings.eval.refine,
+            refine,
             maxTokens: settings.generation.maxTokens,
             signal: this.input.signal,
           }),

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { CompletionRequest, LanguageModel } from '../spec/language-model.js';
 import { EquationsTask } from '../tasks/equations/equations-task.js';
 import { refineLoop } from './refine-loop.js';
-import { evolveSamples, selfFilter } from './self-evolution.js';
+import { selfFilter } from './round-filters.js';
+import { evolveSamples } from './self-evolution.js';
 
 function scripted(
   reply: (r: CompletionRequest) => string,

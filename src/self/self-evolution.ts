@@ -1,6 +1,7 @@
 // Stage 3, self-evolution: on unlabeled prompts the current model answers, critiques and refines;
 // the self-filter keeps what the model's own final feedback accepts. This module receives prompts
-// only (SeededPrompt has no answer field), so ground truth cannot reach it.
+// only (SeededPrompt has no answer field), so ground truth cannot reach it, except for the
+// `oracle` control, which is handed labels explicitly and is never the default.
 import type { LanguageModel } from '../spec/language-model.js';
 import type { SampleRecord } from '../spec/run-store.js';
 import type { Task } from '../spec/task.js';
@@ -9,26 +10,13 @@ import { answerExample, interleave, metaExample, takeFraction } from './examples
 import { FAILED } from './failures.js';
 import {
   finalText,
-  lastVerdict,
   type RefineLoopOptions,
   type RefineTrace,
   refineLoop,
   type SeededPrompt,
 } from './refine-loop.js';
+import { decide, type RoundFilter } from './round-filters.js';
 import { deriveSeed } from './seeds.js';
-
-/** The self-filter: keep a sample only if the model's own last feedback says `correct`. */
-export function selfFilter(task: Task, trace: RefineTrace): { kept: boolean; reason: string } {
-  const verdict = lastVerdict(trace);
-  if (verdict === null) return { kept: false, reason: 'no self-verdict' };
-  if (verdict === 'wrong') return { kept: false, reason: 'self-verdict wrong' };
-  if (task.extractAnswer(finalText(trace)) === undefined)
-    return { kept: false, reason: 'no answer' };
-  return {
-    kept: true,
-    reason: trace.attempts.length > 1 ? 'refined, self-verdict correct' : 'self-verdict correct',
-  };
-}
 
 /** A trace as a stored sample; `kept`/`reason` as given. */
 export function traceSample(
@@ -86,35 +74,35 @@ export interface EvolveOptions {
   /** Refinements, temperature, lengths, signal. */
   readonly loop: RefineLoopOptions;
   readonly vote?: VoteOptions;
+  /** What the round keeps (default `self`; the others are controls, src/self/round-filters.ts). */
+  readonly filter?: RoundFilter;
+  /**
+   * Labels by prompt id, for the `oracle` control only: no other filter is given them, so ground
+   * truth reaches a round only when a run asks for that control by name.
+   */
+  readonly labels?: ReadonlyMap<string, string>;
 }
 
 /**
- * One chunk of a round: the loop on m samples of each prompt, then the self-filter. With a vote,
- * a sample is kept only if the model accepted it *and* its answer is reached by at least `agree`
- * of the prompt's samples (self-consistency: still label-free); at most one sample per prompt.
+ * One chunk of a round: the loop on m samples of each prompt, then the round's filter (by default
+ * SELF's self-filter; with a vote, an accepted sample is kept only if `agree` of the prompt's
+ * samples reach its answer: self-consistency, still label-free); at most one sample per prompt.
+ * The `vote` control samples without any critique.
  */
 export async function evolveSamples(options: EvolveOptions): Promise<SampleRecord[]> {
   const { model, task, stage, chunk, prompts } = options;
+  const filter = options.filter ?? 'self';
   const vote = options.vote ?? { samples: 1, agree: 0 };
   const jobs = prompts.flatMap((p) => copies(p, vote.samples));
-  const traces = await refineLoop(model, task, jobs, options.loop);
+  const loop = filter === 'vote' ? { ...options.loop, critique: false } : options.loop;
+  const traces = await refineLoop(model, task, jobs, loop);
   const out: SampleRecord[] = [];
   for (let p = 0; p < prompts.length; p++) {
     const group = traces.slice(p * vote.samples, (p + 1) * vote.samples);
-    const answers = group.map((t) => task.extractAnswer(finalText(t)));
-    let keptOne = false;
-    group.forEach((trace, s) => {
-      let filter = selfFilter(task, trace);
-      if (filter.kept && vote.agree > 0) {
-        const agreeing = answers.filter((a) => a === answers[s]).length;
-        if (agreeing < vote.agree)
-          filter = { kept: false, reason: `only ${agreeing} of ${vote.samples} samples agree` };
-        else if (keptOne)
-          filter = { kept: false, reason: 'another sample of this prompt was kept' };
-      }
-      keptOne ||= filter.kept;
+    const label = filter === 'oracle' ? options.labels?.get(prompts[p].id) : undefined;
+    decide(filter, task, group, vote.agree, label).forEach((decision, s) => {
       const i = p * vote.samples + s;
-      out.push(traceSample(stage, chunk, i, jobs[i], trace, filter));
+      out.push(traceSample(stage, chunk, i, jobs[i], group[s], decision));
     });
   }
   return out;

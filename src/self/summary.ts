@@ -18,6 +18,17 @@ export interface StageSummary {
   readonly kept: number | null;
   /** Fraction of kept samples whose final answer is right (ground truth, reporting only). */
   readonly kept_precision: number | null;
+  /** Fraction of the samples with a right final answer that were kept (reporting only). */
+  readonly kept_recall: number | null;
+  /** What the round kept by: `self` (SELF), or a control (`none`, `oracle`, `vote`); null otherwise. */
+  readonly filter: string | null;
+  /** Characters the stage's training read (its budget); null for an untrained stage. */
+  readonly trained_chars: number | null;
+  /**
+   * The compute-matched SFT control at this stage (`controls.sft`): the twin trained on D_QA alone
+   * with the same budget, direct accuracy on the same test set.
+   */
+  readonly sft: { readonly direct_acc: number; readonly trained_on: number; readonly trained_chars: number } | null;
   readonly seconds: number;
   readonly generated: number | null;
   readonly trained_on: number | null;
@@ -58,7 +69,16 @@ export function summarize(run: string, config: RoundsOf, store: RunStore): RunSu
   for (const name of stageNames(config)) {
     const record = store.getStage(run, name);
     if (!record) continue;
-    const m = record.metrics as { eval: EvalMetrics; data?: KeptMetrics; trained_on?: number };
+    const m = record.metrics as {
+      eval: EvalMetrics;
+      data?: KeptMetrics;
+      trained_on?: number;
+      trained_chars?: number;
+      filter?: string;
+    };
+    const twin = store.getStage(run, `sft-${name}`)?.metrics as
+      | { eval: EvalMetrics; trained_on: number; trained_chars: number }
+      | undefined;
     stages.push({
       name,
       direct_acc: m.eval.direct_acc,
@@ -67,6 +87,12 @@ export function summarize(run: string, config: RoundsOf, store: RunStore): RunSu
       feedback_recall: m.eval.feedback_recall,
       kept: m.data?.kept ?? null,
       kept_precision: m.data?.kept_precision ?? null,
+      kept_recall: m.data?.kept_recall ?? null,
+      filter: m.filter ?? null,
+      trained_chars: m.trained_chars ?? null,
+      sft: twin
+        ? { direct_acc: twin.eval.direct_acc, trained_on: twin.trained_on, trained_chars: twin.trained_chars }
+        : null,
       seconds: round(record.seconds),
       generated: m.data?.generated ?? null,
       trained_on: m.trained_on ?? null,
