@@ -71,7 +71,7 @@ export class EpisodeIndex {
   private readonly synced = new Map<string, Synced>();
 
   constructor(
-    private readonly store: SqliteRunStore,
+    store: SqliteRunStore,
     private readonly labelsOf: (run: string) => RunLabels,
     /** How long a sync stays fresh, in ms: requests in a burst share one catch-up. */
     private readonly freshMs = 250,
