@@ -37,12 +37,14 @@ export interface EpisodePage {
   readonly indexedSearch: boolean;
 }
 
+// Keyed (and so stored) in page order: a filtered page, a count or the counts by stage is one
+// sequential walk over small rows, with no lookups into another b-tree.
 const FACTS = `
 CREATE TEMP TABLE IF NOT EXISTS ui_facts (
-  id INTEGER PRIMARY KEY, run TEXT NOT NULL, stage TEXT NOT NULL, ord INTEGER NOT NULL,
-  chunk INTEGER NOT NULL, idx INTEGER NOT NULL, kept INTEGER NOT NULL, said INTEGER,
-  refined INTEGER NOT NULL, first_ok INTEGER, final_ok INTEGER);
-CREATE INDEX IF NOT EXISTS temp.ui_facts_order ON ui_facts (run, ord, stage, chunk, idx);`;
+  run TEXT NOT NULL, ord INTEGER NOT NULL, stage TEXT NOT NULL, chunk INTEGER NOT NULL,
+  idx INTEGER NOT NULL, id INTEGER NOT NULL, kept INTEGER NOT NULL, said INTEGER,
+  refined INTEGER NOT NULL, first_ok INTEGER, final_ok INTEGER,
+  PRIMARY KEY (run, ord, stage, chunk, idx)) WITHOUT ROWID;`;
 
 const ORDER = 'f.ord, f.stage, f.chunk, f.idx';
 
@@ -57,10 +59,21 @@ export function stageOrder(stage: string): number {
 
 interface Synced {
   lastId: number;
-  count: number;
+  /** The run's chunks at the last sync. */
+  chunks: number;
   checkedAt: number;
+  /** When the sample count was last compared with the store's (it costs a walk of the run). */
+  countedAt: number;
+  /** The run's creation time: a different one means the run was replaced. */
+  createdAt: string | undefined;
   labels: RunLabels;
 }
+
+/** Search results kept, as temp tables of ids. */
+const SEARCH_SLOTS = 8;
+
+/** How often the full count check runs: deletions (a cleared stage, a replaced run) are rare. */
+const RECOUNT_MS = 5000;
 
 const bit = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 const bool = (v: number | null): boolean | null => (v === null ? null : v === 1);
@@ -69,6 +82,7 @@ const bool = (v: number | null): boolean | null => (v === null ? null : v === 1)
 export class EpisodeIndex {
   private readonly db: Database.Database;
   private readonly synced = new Map<string, Synced>();
+  private readonly searches = new Map<string, { slot: number; top: number }>();
 
   constructor(
     store: SqliteRunStore,
@@ -87,29 +101,52 @@ export class EpisodeIndex {
   }
 
   /**
-   * Catches the run's facts up with the store: new samples (ids only grow in schema 2) are
-   * added; when the count disagrees (a stage was cleared, the run replaced) they are rebuilt.
+   * Catches the run's facts up with the store. New samples (ids only grow in schema 2) are
+   * added, and a rewritten chunk replaces its rows (facts are keyed by position). Rows of deleted
+   * samples are found by count, at once when the run has fewer chunks than before, else every
+   * few seconds; a run replaced under the same name (a new creation time) starts afresh.
    */
   sync(run: string): Synced {
     let state = this.synced.get(run);
     const now = Date.now();
     if (state && now - state.checkedAt < this.freshMs) return state;
-    if (!state) {
-      state = { lastId: 0, count: 0, checkedAt: 0, labels: this.labelsOf(run) };
+    const created = (
+      this.db.prepare('SELECT created_at FROM runs WHERE name = ?').get(run) as
+        | { created_at: string }
+        | undefined
+    )?.created_at;
+    if (!state || state.createdAt !== created) {
+      this.db.prepare('DELETE FROM ui_facts WHERE run = ?').run(run);
+      state = {
+        lastId: 0,
+        chunks: 0,
+        checkedAt: 0,
+        countedAt: now,
+        createdAt: created,
+        labels: this.labelsOf(run),
+      };
       this.synced.set(run, state);
     }
     this.append(run, state);
-    const { n } = this.db.prepare('SELECT count(*) AS n FROM samples WHERE run = ?').get(run) as {
-      n: number;
-    };
-    if (n !== state.count) {
+    state.checkedAt = now;
+    const { n: chunks } = this.db
+      .prepare('SELECT count(*) AS n FROM chunks WHERE run = ?')
+      .get(run) as { n: number };
+    const shrank = chunks < state.chunks;
+    state.chunks = chunks;
+    if (!shrank && now - state.countedAt < RECOUNT_MS) return state;
+    state.countedAt = now;
+    const count = (table: string) =>
+      (
+        this.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE run = ?`).get(run) as {
+          n: number;
+        }
+      ).n;
+    if (count('samples') !== count('ui_facts')) {
       this.db.prepare('DELETE FROM ui_facts WHERE run = ?').run(run);
       state.lastId = 0;
-      state.count = 0;
-      state.labels = this.labelsOf(run);
       this.append(run, state);
     }
-    state.checkedAt = now;
     return state;
   }
 
@@ -133,12 +170,12 @@ export class EpisodeIndex {
         const label = labels.ok ? labels.labels.get(r.problem_id) : undefined;
         const said = r.said === 'correct' ? true : r.said === 'wrong' ? false : null;
         insert.run(
-          r.id,
           run,
-          r.stage,
           stageOrder(r.stage),
+          r.stage,
           r.chunk,
           r.idx,
+          r.id,
           r.kept,
           bit(said),
           r.attempts > 1 || r.refinement !== null ? 1 : 0,
@@ -152,8 +189,44 @@ export class EpisodeIndex {
       if (rows.length === 0) return;
       write(rows);
       state.lastId = rows[rows.length - 1].id;
-      state.count += rows.length;
     }
+  }
+
+  /**
+   * The temp table holding the ids that match an FTS query: kept for the last few queries (paging
+   * through a search asks the same one again) and topped up with samples written since.
+   */
+  private matches(query: string): string {
+    const { top } = this.db.prepare('SELECT coalesce(max(rowid), 0) AS top FROM samples').get() as {
+      top: number;
+    };
+    let entry = this.searches.get(query);
+    if (!entry) {
+      const used = new Set([...this.searches.values()].map((e) => e.slot));
+      let slot = [...Array(SEARCH_SLOTS).keys()].find((k) => !used.has(k));
+      if (slot === undefined) {
+        const [oldest, evicted] = this.searches.entries().next().value!;
+        this.searches.delete(oldest);
+        slot = evicted.slot;
+      }
+      this.db.exec(
+        `DROP TABLE IF EXISTS temp.ui_match_${slot}; CREATE TEMP TABLE ui_match_${slot} (id INTEGER PRIMARY KEY);`,
+      );
+      entry = { slot, top: 0 };
+    }
+    // Most recently used last.
+    this.searches.delete(query);
+    this.searches.set(query, entry);
+    if (entry.top < top) {
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO temp.ui_match_${entry.slot} SELECT rowid FROM main.samples_fts
+           WHERE samples_fts MATCH ? AND rowid > ?`,
+        )
+        .run(query, entry.top);
+      entry.top = top;
+    }
+    return `ui_match_${entry.slot}`;
   }
 
   /** WHERE clause and parameters for `filters` (the stage left out when `withStage` is false). */
@@ -161,8 +234,8 @@ export class EpisodeIndex {
     const clauses = ['f.run = ?'];
     const params: unknown[] = [run];
     if (withStage && filters.stage) {
-      clauses.push('f.stage = ?');
-      params.push(filters.stage);
+      clauses.push('f.ord = ? AND f.stage = ?');
+      params.push(stageOrder(filters.stage), filters.stage);
     }
     if (filters.kept) clauses.push(`f.kept = ${filters.kept === 'kept' ? 1 : 0}`);
     if (filters.refined) clauses.push(`f.refined = ${filters.refined === 'yes' ? 1 : 0}`);
@@ -176,8 +249,7 @@ export class EpisodeIndex {
     else if (filters.change === 'unchanged') clauses.push('f.first_ok = f.final_ok');
     const match = filters.q === undefined ? undefined : ftsQuery(filters.q);
     if (match !== undefined && hasSearchIndex(this.db)) {
-      clauses.push('f.id IN (SELECT rowid FROM main.samples_fts WHERE samples_fts MATCH ?)');
-      params.push(match);
+      clauses.push(`EXISTS (SELECT 1 FROM temp.${this.matches(match)} m WHERE m.id = f.id)`);
     } else if (match !== undefined && filters.q) {
       // Schema 1 has no index: a case-insensitive substring scan of the same texts.
       clauses.push(`f.id IN (SELECT rowid FROM main.samples WHERE run = ? AND
@@ -192,9 +264,6 @@ export class EpisodeIndex {
   page(run: string, filters: EpisodeFilters): EpisodePage {
     this.sync(run);
     const all = this.where(run, filters);
-    const { n } = this.db
-      .prepare(`SELECT count(*) AS n FROM ui_facts f WHERE ${all.sql}`)
-      .get(...all.params) as { n: number };
     const facts = this.db
       .prepare(`SELECT f.* FROM ui_facts f WHERE ${all.sql} ORDER BY ${ORDER} LIMIT ? OFFSET ?`)
       .all(...all.params, filters.size, (filters.page - 1) * filters.size) as FactsRow[];
@@ -202,15 +271,14 @@ export class EpisodeIndex {
     const stages = this.db
       .prepare(
         `SELECT f.stage AS stage, count(*) AS count FROM ui_facts f WHERE ${byStage.sql}
-         GROUP BY f.stage ORDER BY min(f.ord), f.stage`,
+         GROUP BY f.ord, f.stage ORDER BY f.ord, f.stage`,
       )
       .all(...byStage.params) as { stage: string; count: number }[];
-    return {
-      total: n,
-      rows: this.withSamples(facts),
-      stages,
-      indexedSearch: hasSearchIndex(this.db),
-    };
+    // The total is the stage's count, or all of them: one walk fewer.
+    const total = filters.stage
+      ? (stages.find((s) => s.stage === filters.stage)?.count ?? 0)
+      : stages.reduce((n, s) => n + s.count, 0);
+    return { total, rows: this.withSamples(facts), stages, indexedSearch: hasSearchIndex(this.db) };
   }
 
   /** One episode by its position, with its neighbours under `filters` (for prev / next links). */
@@ -221,8 +289,10 @@ export class EpisodeIndex {
   ): { row: EpisodeRow; prev?: EpisodeFacts; next?: EpisodeFacts } | undefined {
     this.sync(run);
     const facts = this.db
-      .prepare('SELECT * FROM ui_facts WHERE run = ? AND stage = ? AND chunk = ? AND idx = ?')
-      .get(run, key.stage, key.chunk, key.idx) as FactsRow | undefined;
+      .prepare(
+        'SELECT * FROM ui_facts WHERE run = ? AND ord = ? AND stage = ? AND chunk = ? AND idx = ?',
+      )
+      .get(run, stageOrder(key.stage), key.stage, key.chunk, key.idx) as FactsRow | undefined;
     if (!facts) return undefined;
     const [row] = this.withSamples([facts]);
     if (!row) return undefined;

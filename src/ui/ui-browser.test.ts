@@ -62,13 +62,32 @@ const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
 /** Charts the page drew with Chart.js, and how many datasets each has. */
-// Browser-side expressions are strings: this project's TypeScript has no DOM types.
+// Functions that run in the page (serialized by Playwright; the pages' CSP forbids string eval).
+// This project's TypeScript has no DOM types, so they reach the page through this shape.
+interface PageDocument {
+  querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): ArrayLike<{ _chart?: { data: { datasets: unknown[] } } }>;
+}
+
+/** Datasets of each chart the page drew with Chart.js (0 for a canvas it did not draw). */
 const drawn = (page: Page) =>
-  page.evaluate(
-    "[...document.querySelectorAll('canvas[data-chart]')].map((c) => c._chart ? c._chart.data.datasets.length : 0)",
-  ) as Promise<number[]>;
-const canvases = (n: number) =>
-  `document.querySelectorAll('canvas[data-chart]').length === ${n} && [...document.querySelectorAll('canvas[data-chart]')].every((c) => c._chart)`;
+  page.evaluate(() => {
+    const d = (globalThis as unknown as { document: PageDocument }).document;
+    return Array.from(d.querySelectorAll('canvas[data-chart]')).map(
+      (c) => c._chart?.data.datasets.length ?? 0,
+    );
+  });
+
+/** Waits until the page shows `n` charts, all drawn. */
+const charts = (page: Page, n: number) =>
+  page.waitForFunction((count) => {
+    const all = Array.from(
+      (globalThis as unknown as { document: PageDocument }).document.querySelectorAll(
+        'canvas[data-chart]',
+      ),
+    );
+    return all.length === count && all.every((c) => c._chart);
+  }, n);
 
 const sql = (query: string, ...params: unknown[]) =>
   (db.prepare(query).get(...params) as { n: number }).n;
@@ -135,8 +154,11 @@ describe.skipIf(missing)('self-evolve ui in Chromium', () => {
     const first = await row.locator('.progress-text').textContent();
     // Without reloading: the table refreshes itself as chunks are stored.
     await page.waitForFunction(
-      `document.querySelector('tr[data-run="live"] .progress-text')?.textContent !== ${JSON.stringify(first)}`,
-      undefined,
+      (before) =>
+        (globalThis as unknown as { document: PageDocument }).document.querySelector(
+          'tr[data-run="live"] .progress-text',
+        )?.textContent !== before,
+      first,
       { timeout: 45_000, polling: 250 },
     );
     const later = await row.locator('.progress-text').textContent();
@@ -152,7 +174,7 @@ describe.skipIf(missing)('self-evolve ui in Chromium', () => {
     expect(await page.locator('tr[data-run]').count()).toBe(2);
     await shot(page, 'runs');
     await page.click('a[href="/runs/alpha"]');
-    await page.waitForFunction(canvases(6));
+    await charts(page, 6);
     const datasets = await drawn(page);
     expect(datasets).toHaveLength(6);
     for (const n of datasets) expect(n).toBeGreaterThan(0);
@@ -236,7 +258,7 @@ describe.skipIf(missing)('self-evolve ui in Chromium', () => {
     await page.waitForURL(/compare\?run=(alpha|beta)&run=(alpha|beta)/);
     const head = await page.locator('#compare-table tr').first().textContent();
     expect(head).toMatch(/(alpha[\s\S]*beta|beta[\s\S]*alpha)[\s\S]*mean ± sd/);
-    await page.waitForFunction(canvases(3));
+    await charts(page, 3);
     const datasets = await drawn(page);
     expect(datasets).toEqual([2, 2, 2]);
     await shot(page, 'compare');
