@@ -211,6 +211,7 @@ describe.skipIf(missing)('self-evolve ui in Chromium', () => {
       "SELECT count(*) n FROM samples WHERE run = 'alpha' AND stage = 'round-1' AND kept = 0 AND (json_array_length(attempts) > 1 OR refinement IS NOT NULL) AND (attempts LIKE '%step%' OR refinement LIKE '%step%' OR prompt LIKE '%step%')",
     );
     expect(await page.locator('#total').textContent()).toBe(String(searched));
+    await shot(page, 'episodes');
     // The link is shareable: a fresh page at the same URL shows the same selection.
     const shared = await open(page.url());
     expect(await shared.locator('#total').textContent()).toBe(String(searched));
@@ -221,7 +222,7 @@ describe.skipIf(missing)('self-evolve ui in Chromium', () => {
     await page.click('.pager a:has-text("next")');
     await page.waitForURL(/page=2/);
     expect(await page.locator('#episodes tr[data-id]').count()).toBe(25);
-    await shot(page, 'episodes');
+    await shot(page, 'episodes-page-2');
     await page.close();
   });
 

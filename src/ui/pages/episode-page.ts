@@ -6,7 +6,7 @@ import { type EpisodeFilters, filtersQuery } from '../episode-filters.js';
 import type { EpisodeFacts } from '../episode-index.js';
 import type { RunLabels } from '../run-labels.js';
 import { diffWords } from '../text-diff.js';
-import { changeOf, episodePath, verdictOf } from './episodes-page.js';
+import { changeOf, dataBadge, episodePath, verdictOf } from './episodes-page.js';
 import { badge, mark, page, runPath } from './layout.js';
 
 /** `after` with the words added since `before` in <ins> and those removed in <del>. */
@@ -78,7 +78,7 @@ export function episodePage(
 <a href="${runPath(run, '/episodes')}${filtersQuery(filters)}">back to the list</a>${nav(found.next, 'next →')}</div>
 <div class="facts" id="episode-facts">
 <span>problem</span><span>${s.problemId}</span>
-<span>training data</span><span>${badge(s.kept ? 'kept' : 'dropped')} ${s.reason}</span>
+<span>training data</span><span>${dataBadge(s)} ${s.reason}</span>
 <span>reference answer</span><span>${label ?? html`<span class="na">${labels.ok ? 'no label for this problem' : `no labels: ${labels.reason}`}</span>`}</span>
 <span>first answer</span><span>${answer(s.response)} ${mark(facts.firstOk)}</span>
 <span>first verdict</span><span>${verdictOf(facts)}</span>

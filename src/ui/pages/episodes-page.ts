@@ -1,6 +1,7 @@
 // The Episodes page: a filter form that lives in the URL, the number of matches, and one page of
 // the table; each row opens the episode view with the same filters (for prev / next).
 import { type Html, html } from '../../report/html.js';
+import type { SampleRecord } from '../../spec/run-store.js';
 import type { Task } from '../../spec/task.js';
 import {
   CHANGE,
@@ -29,6 +30,12 @@ function select(
 
 const choices = (all: readonly string[], none: string) =>
   [['', none], ...all.map((v) => [v, v] as const)] as const;
+
+/** Whether a sample went into training data; evaluation samples never do. */
+export function dataBadge(s: SampleRecord): Html {
+  if (s.stage.startsWith('eval:')) return badge('evaluation', 'eval');
+  return badge(s.kept ? 'kept' : 'dropped');
+}
 
 /** What refinement did, in words, for the table. */
 export function changeOf(f: EpisodeFacts): string {
@@ -61,7 +68,7 @@ function row(run: string, r: EpisodeRow, task: Task | undefined, filters: Episod
 <td class="verdict">${verdictOf(facts)}</td>
 <td>${facts.refined ? html`${answer(final)} ${mark(facts.finalOk)}` : html`<span class="na">—</span>`}</td>
 <td class="change">${changeOf(facts)}</td>
-<td>${badge(sample.kept ? 'kept' : 'dropped')}</td>
+<td>${dataBadge(sample)}</td>
 <td class="text muted">${sample.reason}</td></tr>`;
 }
 
