@@ -3,7 +3,6 @@
 import type { RunSummary } from '../self/summary.js';
 import type { ModelRecord, StageRecord } from '../spec/run-store.js';
 import { type Html, html } from './html.js';
-import { ablationRows } from './table.js';
 
 /** A dataset: values by category, or `{x, y}` points on a linear x axis. */
 export interface ChartDataset {
@@ -40,10 +39,12 @@ export interface LossCurve {
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#edc948'];
 export const color = (i: number): string => PALETTE[i % PALETTE.length];
 
-const pct = (x: number | null | undefined): number | null =>
+/** A fraction as a percentage with one decimal; null stays a gap. */
+export const pct = (x: number | null | undefined): number | null =>
   x === null || x === undefined ? null : Math.round(x * 1000) / 10;
 
-function dataset(
+/** A dataset in the palette's colour `i`. */
+export function dataset(
   label: string,
   data: ChartDataset['data'],
   i: number,
@@ -59,7 +60,7 @@ function dataset(
   };
 }
 
-interface Axes {
+export interface Axes {
   readonly y: string;
   readonly yMax?: number;
   readonly y1?: string;
@@ -69,7 +70,8 @@ interface Axes {
   readonly integer?: boolean;
 }
 
-function config(
+/** A Chart.js config with our defaults (no animation, title, legend below, axes titled). */
+export function config(
   type: 'bar' | 'line',
   title: string,
   labels: readonly string[] | undefined,
@@ -258,9 +260,10 @@ export function runCharts(input: RunChartInput): Chart[] {
         { y: 'problems', integer: true },
       ),
     },
-    lossChart(input.models ?? []),
     usageChart(summary, stageCosts(input.stages ?? [])),
   ];
+  // Without the models (a caller that did not pass them) there is nothing to say about loss.
+  if (input.models) charts.splice(4, 0, lossChart(input.models));
   return charts;
 }
 
@@ -334,68 +337,6 @@ function usageChart(summary: RunSummary, costs: Map<string, number>): Chart {
       y1: costs.size ? 'USD' : undefined,
     }),
   };
-}
-
-/** The plots of `runs compare`: each ablation row and each stage's quality, one series per run. */
-export function compareCharts(summaries: readonly RunSummary[]): Chart[] {
-  const labels = [...new Set(summaries.flatMap((s) => ablationRows(s).map((r) => r.label)))];
-  const stages = [...new Set(summaries.flatMap((s) => s.stages.map((x) => x.name)))];
-  const byStage = (s: RunSummary, f: (x: RunSummary['stages'][number]) => number | null) =>
-    stages.map((name) => {
-      const stage = s.stages.find((x) => x.name === name);
-      return stage ? pct(f(stage)) : null;
-    });
-  return [
-    {
-      id: 'compare-ablation',
-      config: config(
-        'bar',
-        'Ablation: accuracy of each row, by run',
-        labels,
-        summaries.map((s, i) => {
-          const rows = new Map(ablationRows(s).map((r) => [r.label, r.accuracy]));
-          return dataset(
-            s.run,
-            labels.map((l) => pct(rows.get(l))),
-            i,
-          );
-        }),
-        { y: 'accuracy (%)', yMax: 100 },
-      ),
-    },
-    {
-      id: 'compare-refined',
-      config: config(
-        'line',
-        'Accuracy with online refinement, by stage',
-        stages,
-        summaries.map((s, i) =>
-          dataset(
-            s.run,
-            byStage(s, (x) => x.refined_acc),
-            i,
-          ),
-        ),
-        { y: 'accuracy (%)', yMax: 100 },
-      ),
-    },
-    {
-      id: 'compare-feedback',
-      config: config(
-        'line',
-        'Feedback precision (verdict "wrong", held-out), by stage',
-        stages,
-        summaries.map((s, i) =>
-          dataset(
-            s.run,
-            byStage(s, (x) => x.feedback_precision),
-            i,
-          ),
-        ),
-        { y: 'precision (%)', yMax: 100 },
-      ),
-    },
-  ];
 }
 
 /** A plot as a canvas the chart script draws; the config travels in an escaped attribute. */

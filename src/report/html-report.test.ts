@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary, StageSummary } from '../self/summary.js';
 import type { ModelRecord, SampleRecord } from '../spec/run-store.js';
 import { CHART_JS_VERSION } from './chart-library.js';
-import { type ChartConfig, compareCharts, runCharts } from './charts.js';
+import { type ChartConfig, runCharts } from './charts.js';
+import { compareCharts } from './compare-charts.js';
 import { html, raw } from './html.js';
 import { htmlReport } from './html-report.js';
 
@@ -82,6 +83,7 @@ describe('run plots', () => {
       2,
     ]);
     expect(find('usage').data.datasets).toHaveLength(1);
+    expect(runCharts({ summary }).map((c) => c.id)).not.toContain('loss');
     const stages = [
       { name: 'meta', metrics: { usage: { costUsd: 0.25 } }, seconds: 1, finishedAt: 't' },
     ];

@@ -14,7 +14,7 @@ export interface ReportInput {
   readonly config: unknown;
   /** A few samples to show as examples (e.g. refined-and-kept ones from the last round). */
   readonly examples: readonly SampleRecord[];
-  /** The run's models, for the training-loss plot (left out: that plot says none was recorded). */
+  /** The run's models, for the training-loss plot (left out: no loss plot). */
   readonly models?: readonly ModelRecord[];
   /** The run's stage records, for the cost plot when stages recorded their usage. */
   readonly stages?: readonly StageRecord[];

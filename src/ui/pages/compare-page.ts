@@ -1,7 +1,8 @@
 // Compare: two or more runs side by side, the `runs compare` table (each ablation row per run,
 // mean ± sd) and its plots; with fewer than two runs, a picker.
-import { chartCanvas, compareCharts } from '../../report/charts.js';
+import { chartCanvas } from '../../report/charts.js';
 import { compareRuns } from '../../report/compare.js';
+import { compareCharts } from '../../report/compare-charts.js';
 import { type Html, html } from '../../report/html.js';
 import type { RunSummary } from '../../self/summary.js';
 import type { RunRecord } from '../../spec/run-store.js';
