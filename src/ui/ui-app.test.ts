@@ -24,8 +24,9 @@ let db: Database.Database;
 
 const get = async (path: string, init?: RequestInit) => fetch(new URL(path, ui.url), init);
 const json = async (path: string) => (await get(path)).json();
-const total = async (query: string) =>
-  ((await json(`/api/runs/alpha/episodes?${query}`)) as { total: number }).total;
+const totalOf = async (run: string, query: string) =>
+  ((await json(`/api/runs/${run}/episodes?${query}`)) as { total: number }).total;
+const total = (query: string) => totalOf('alpha', query);
 const sql = (query: string, ...params: unknown[]) =>
   (db.prepare(query).get(...params) as { n: number }).n;
 const digest = () => createHash('sha256').update(readFileSync(dbPath)).digest('hex');
@@ -41,6 +42,29 @@ beforeAll(async () => {
     ...size,
     unfinished: true,
   });
+  // A run whose labels cannot be regenerated (gsm8k has no generator and no test file here).
+  store.createRun({
+    name: 'unlabelled',
+    config: { task: { name: 'gsm8k' } },
+    seed: 1,
+    dir: join(runsDir, 'u'),
+  });
+  store.putChunk('unlabelled', 'eval:base', 0, [
+    {
+      stage: 'eval:base',
+      chunk: 0,
+      index: 0,
+      problemId: 'g1',
+      prompt: 'Tom has 3 apples.',
+      response: 'answer: 3',
+      verdict: 'correct',
+      attempts: [{ text: 'answer: 3', feedback: 'verdict: correct', verdict: 'correct' }],
+      kept: false,
+      reason: 'evaluation',
+      seed: 1,
+      tokens: 2,
+    },
+  ]);
   store.close();
   db = new Database(dbPath, { readonly: true });
   ui = await startUi({ runsDir, port: 0, busyTimeoutMs: 300 });
@@ -54,7 +78,7 @@ describe('self-evolve ui over HTTP', () => {
   it('lists runs with status, step and progress', async () => {
     const { runs } = (await json('/api/runs')) as { runs: Record<string, unknown>[] };
     const byName = new Map(runs.map((r) => [r.name, r]));
-    expect([...byName.keys()].sort()).toEqual(['alpha', 'beta', 'gamma']);
+    expect([...byName.keys()].sort()).toEqual(['alpha', 'beta', 'gamma', 'unlabelled']);
     expect(byName.get('alpha')).toMatchObject({
       status: 'finished',
       step: 'finished',
@@ -179,6 +203,11 @@ describe('self-evolve ui over HTTP', () => {
       expect([path, res.status]).toEqual([path, status]);
       expect(await res.text()).toMatch(body);
     }
+    const unlabelled = await (await get('/runs/unlabelled/episodes')).text();
+    expect(unlabelled).toMatch(/id="no-labels"[^>]*>No labels for this run[^<]*has no generator/);
+    expect(await totalOf('unlabelled', 'verdict=right')).toBe(0);
+    expect(await totalOf('unlabelled', 'verdict=missing')).toBe(0);
+    expect(await totalOf('unlabelled', '')).toBe(1);
     const api = await get('/api/runs/alpha/episodes?verdict=sure');
     expect(api.status).toBe(400);
     expect(await api.json()).toMatchObject({
