@@ -1,5 +1,6 @@
 // GSM8K and SVAMP as Tasks: the documented prompt formats, lm-eval answer extraction, and the
 // feedback verdict line of the default chat templates.
+import { GSM8K_INSTRUCTION } from '../data/datasets.js';
 import { readVerdict } from '../providers/chat-template.js';
 import type { Problem, Task, Verdict } from '../spec/task.js';
 import { extractFlexible, INVALID, normalizeAnswer, scoreCompletion } from './answer-extraction.js';
@@ -15,8 +16,7 @@ import type { BenchmarkName } from './benchmark-datasets.js';
 export type PromptFormat = 'instruct' | 'lm-eval';
 export const PROMPT_FORMATS: readonly PromptFormat[] = ['instruct', 'lm-eval'];
 
-export const INSTRUCTION =
-  'Solve it step by step. End with a final line of the form "#### <number>".';
+export const INSTRUCTION = GSM8K_INSTRUCTION;
 
 /** The prompt for `question` in `format`; `shots` are solved examples (lm-eval format only). */
 export function formatPrompt(
@@ -60,5 +60,9 @@ export class BenchmarkTask implements Task {
 
   parseVerdict(feedback: string): Verdict | undefined {
     return readVerdict(feedback);
+  }
+
+  formatAnswer(answer: string): string {
+    return `#### ${answer}`;
   }
 }

@@ -1,17 +1,16 @@
-// GSM8K and SVAMP from the real files in ../shared/datasets, lm-eval answer extraction, scoring.
+// GSM8K and SVAMP from the copies the package ships, lm-eval answer extraction, scoring.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { datasetPath } from '../data/datasets.js';
 import { extractFlexible, extractStrict, INVALID, scoreCompletion } from './answer-extraction.js';
 import { loadGsm8k, loadSvamp } from './benchmark-datasets.js';
 import { BenchmarkTask, formatPrompt } from './benchmark-task.js';
 import { readPredictions, scorePredictions } from './score-predictions.js';
 
-const datasets = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
-const GSM8K_TEST = join(datasets, 'gsm8k', 'test.jsonl');
-const SVAMP = join(datasets, 'svamp', 'SVAMP.json');
+const GSM8K_TEST = datasetPath('gsm8k:test');
+const SVAMP = datasetPath('svamp');
 const tmp = mkdtempSync(join(tmpdir(), 'bench-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -57,7 +56,9 @@ describe('benchmark files', () => {
       file,
       '{"question": "q", "answer": "#### 1"}\n{"question": "q", "answer": "no final"}\n',
     );
-    expect(() => loadGsm8k(file)).toThrow(`${file}:2 field "answer": the answer has no final`);
+    expect(() => loadGsm8k(file)).toThrow(
+      `${file}:2 field "answer": "no final" does not match answerPattern`,
+    );
   });
 
   it('formats prompts as documented', () => {

@@ -171,16 +171,21 @@ export async function runPipelineBenchmark(
     // Two chunks in flight, so one chunk's last calls overlap the next chunk's first ones.
     const inFlight = new Set<Promise<void>>();
     for await (const chunk of promptChunks(file, concurrency)) {
-      const job = evolveSamples(model, task, 'bench', chunkNo++, chunk, loop).then(
-        async (samples) => {
-          for (const s of samples) {
-            if (s.kept) kept++;
-            if (!out.write(`${JSON.stringify(s)}\n`)) await once(out, 'drain');
-          }
-          prompts += samples.length;
-          options.onProgress?.(prompts, options.file ? undefined : options.prompts);
-        },
-      );
+      const job = evolveSamples({
+        model,
+        task,
+        stage: 'bench',
+        chunk: chunkNo++,
+        prompts: chunk,
+        loop,
+      }).then(async (samples) => {
+        for (const s of samples) {
+          if (s.kept) kept++;
+          if (!out.write(`${JSON.stringify(s)}\n`)) await once(out, 'drain');
+        }
+        prompts += samples.length;
+        options.onProgress?.(prompts, options.file ? undefined : options.prompts);
+      });
       inFlight.add(job);
       job.finally(() => inFlight.delete(job));
       if (inFlight.size >= 2) await Promise.race(inFlight);

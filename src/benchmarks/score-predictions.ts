@@ -1,9 +1,10 @@
 // Scores completions produced anywhere against a benchmark's test file: JSONL lines
 // `{"index", "completion"}`, `index` being the 0-based position of the problem in the test file.
+
+import { readJsonlObjects } from '../data/records.js';
 import { InvalidInputError } from '../spec/errors.js';
 import type { Problem } from '../spec/task.js';
 import { scoreCompletion } from './answer-extraction.js';
-import { readJsonlObjects } from './jsonl-objects.js';
 
 export interface Prediction {
   readonly index: number;

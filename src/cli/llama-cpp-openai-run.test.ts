@@ -2,21 +2,22 @@
 // each model, loaded by node-llama-cpp) and every training through the `openai` fine-tuning
 // backend against `serve` (real HTTP on 127.0.0.1), the loop a user runs with a fine-tuning
 // provider and a local inference server. It is the pipeline's tiny config (seconds, not the
-// 3-minute quick preset; examples/quick-demo-llama-cpp.mjs runs that). The base model trains
+// quick preset; scripts/general-road.sh quick 1 <dir> llama-cpp runs that). The base model trains
 // identically on both stacks and llama.cpp's greedy decoding matches the engine's, so the base
 // stage's results equal the in-process run's; later stages sample, so they are of the same kind.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mergeConfig, parseRunConfig } from '../config/run-config.js';
 import { EmbeddedTrainer } from '../engine/index.js';
-import { mergeConfig, parseConfig } from '../self/config.js';
+import { studentRef } from '../runtime/model-factory.js';
 import { deriveSeed } from '../self/seeds.js';
-import { TINY_CONFIG } from '../self/test-configs.js';
 import { withFineTuning } from '../server/fine-tuning/index.js';
 import { checkpointResolver } from '../server/served-models.js';
 import { startServer } from '../server/start-server.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
+import { TINY_CONFIG } from '../testing/test-configs.js';
 import { runCli } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llama-openai-run-'));
@@ -35,9 +36,10 @@ describe('SELF with llama.cpp generation and openai fine-tuning against serve', 
   it('runs end to end with results of the same kind as in process', async () => {
     // M_init as a checkpoint that serve offers for fine-tuning: the fresh model the in-process
     // run would start from (same shape, tokenizer and seed).
-    const tiny = parseConfig(TINY_CONFIG);
+    const tiny = parseRunConfig(TINY_CONFIG);
     const init = new EmbeddedTrainer({ outputDir: dir, kernels: 'js' });
-    const engine = await init.open(tiny.model, deriveSeed(tiny.seed, 'train', 'base'), []);
+    const start = studentRef(tiny.models.student);
+    const engine = await init.open(start, deriveSeed(tiny.seed, 'train', 'base'), []);
     await engine.save(join(dir, 'checkpoints', 'init'));
     engine.dispose();
     const checkpoints = checkpointResolver(join(dir, 'checkpoints'));
@@ -55,7 +57,15 @@ describe('SELF with llama.cpp generation and openai fine-tuning against serve', 
     });
     try {
       const config = mergeConfig(TINY_CONFIG, {
-        model: { kind: 'openai', id: 'init', meta: {} },
+        models: {
+          student: {
+            kind: 'openai-compatible',
+            baseURL: server.baseURL,
+            model: 'init',
+            apiKeyEnv: 'SERVE_TEST_KEY',
+            nativeEpisodes: true,
+          },
+        },
         trainer: {
           kind: 'openai',
           baseURL: server.baseURL,

@@ -68,6 +68,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./commands/train.js'),
   },
   {
+    name: 'model',
+    summary: 'write a fresh embedded checkpoint, e.g. the student a run starts from (model new)',
+    load: () => import('./commands/model.js'),
+  },
+  {
     name: 'sample',
     summary: 'generate text from an embedded checkpoint',
     load: () => import('./commands/sample.js'),

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EQUATIONS_ALPHABET } from '../config/presets.js';
 import { DecodeState } from '../engine/decode.js';
 import { Engine, encodePrompt, Tokenizer } from '../engine/index.js';
 import { createKernels } from '../engine/kernels/create-kernels.js';
 import { LlamaCppLanguageModel } from '../providers/llama-cpp/llama-cpp-language-model.js';
 import { llamaRuntime, loadGguf } from '../providers/llama-cpp/llama-runtime.js';
-import { EQUATIONS_ALPHABET } from '../self/presets.js';
 import { createTask } from '../tasks/task-registry.js';
 import { exportGguf } from './export-gguf.js';
 

@@ -1,5 +1,6 @@
 // One call with retries: a per-attempt timeout, backoff with jitter or the server's Retry-After
 // between attempts, and a final error that says how many attempts were made and why they failed.
+import { setMaxListeners } from 'node:events';
 import { CancelledError, ProviderError, SelfEvolveError } from '../spec/errors.js';
 import { isRetryableError, type RetryPolicy, retryDelayMs, statusOf } from './retry-policy.js';
 
@@ -59,7 +60,11 @@ class AttemptSignal {
       this.timedOut = true;
       this.controller.abort(new DOMException('attempt timed out', 'TimeoutError'));
     }, timeoutMs);
-    parent?.addEventListener('abort', this.onAbort, { once: true });
+    if (parent) {
+      // Every call in flight listens to the run's one signal: that is by design, not a leak.
+      setMaxListeners(0, parent);
+      parent.addEventListener('abort', this.onAbort, { once: true });
+    }
   }
 
   get signal(): AbortSignal {

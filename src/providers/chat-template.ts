@@ -53,6 +53,16 @@ export const DEFAULT_CHAT_TEMPLATES: ChatTemplates = {
 /** Sections a chat model can be asked to write. */
 export type ChatSection = keyof ChatTemplates;
 
+/** The defaults with a config's overrides on top, checked for unknown placeholders. */
+export function resolveTemplates(
+  overrides: Partial<ChatTemplates> | undefined,
+  source = 'config',
+): ChatTemplates {
+  const templates = { ...DEFAULT_CHAT_TEMPLATES, ...overrides };
+  validateTemplates(templates, source);
+  return templates;
+}
+
 /** Checks that every placeholder is known; `where` names the config file for messages. */
 export function validateTemplates(templates: ChatTemplates, where = 'config'): void {
   for (const section of Object.keys(templates) as ChatSection[]) {

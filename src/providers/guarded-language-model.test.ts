@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../server/start-server.js';
 import { BudgetExceededError, ProviderError } from '../spec/errors.js';
 import type { CompletionRequest } from '../spec/language-model.js';
-import { startFaultProxy } from './fault-proxy.js';
+import { startFaultProxy } from '../testing/fault-proxy.js';
+import { ScriptedLanguageModel } from '../testing/scripted-language-model.js';
 import { FixedLatencyBenchmarkModel } from './fixed-latency-benchmark-model.js';
 import { GuardedLanguageModel } from './guarded-language-model.js';
 import { createOpenAICompatibleModel } from './openai-compatible.js';
 import { ResponseCache } from './response-cache.js';
-import { ScriptedLanguageModel } from './scripted-language-model.js';
 import { UsageLedger } from './usage-ledger.js';
 
 const scripted = new ScriptedLanguageModel(

@@ -14,11 +14,10 @@ export {
   DEFAULT_CHAT_TEMPLATES,
   readVerdict,
   renderChat,
+  resolveTemplates,
   type SectionTemplate,
   validateTemplates,
 } from './chat-template.js';
-export { createConfiguredModel, type ModelContext, resolveTemplates } from './configured-model.js';
-export { type FaultProxy, type FaultRates, startFaultProxy } from './fault-proxy.js';
 export { FixedLatencyBenchmarkModel } from './fixed-latency-benchmark-model.js';
 export { GuardedLanguageModel, type GuardOptions } from './guarded-language-model.js';
 export { HttpModelLoader, type HttpModelLoaderOptions } from './http-model-loader.js';
@@ -37,5 +36,4 @@ export {
   SelfEvolveLanguageModelV3,
   type SelfEvolveProvider,
 } from './self-evolve-provider.js';
-export { buildTeacherMetaSkills, type TeacherMetaOptions } from './teacher-meta-skills.js';
 export { type Budget, type StageUsage, type TokenPrices, UsageLedger } from './usage-ledger.js';

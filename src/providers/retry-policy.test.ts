@@ -1,6 +1,6 @@
 // Which failures are retried and for how long, with errors thrown by real HTTP calls.
 import { describe, expect, it } from 'vitest';
-import { startFaultProxy } from './fault-proxy.js';
+import { startFaultProxy } from '../testing/fault-proxy.js';
 import { createOpenAICompatibleModel } from './openai-compatible.js';
 import {
   DEFAULT_RETRY_POLICY,

@@ -5,9 +5,9 @@ import { generateText, streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import type { CompletionRequest } from '../spec/language-model.js';
 import type { ModelLoader } from '../spec/trainer.js';
+import { ScriptedLanguageModel } from '../testing/scripted-language-model.js';
 import { AiSdkLanguageModel } from './ai-sdk-language-model.js';
 import { DEFAULT_CHAT_TEMPLATES, renderChat, validateTemplates } from './chat-template.js';
-import { ScriptedLanguageModel } from './scripted-language-model.js';
 import { asLanguageModelV3, createSelfEvolveProvider } from './self-evolve-provider.js';
 
 const describeRequest = (r: CompletionRequest) =>

@@ -33,16 +33,32 @@ export function acceptedAttempt(trace: RefineTrace): number {
   return 0;
 }
 
-/** One chunk of an evaluation: the loop at temperature 0 with K refinements, as samples. */
-export async function evaluationSamples(
-  model: LanguageModel,
-  task: Task,
-  stage: string,
-  chunk: number,
-  prompts: readonly SeededPrompt[],
-  options: Omit<RefineLoopOptions, 'temperature'>,
-): Promise<SampleRecord[]> {
-  const traces = await refineLoop(model, task, prompts, { ...options, temperature: 0 });
+export interface EvaluationOptions {
+  readonly model: LanguageModel;
+  readonly task: Task;
+  /** The evaluation's stage name (`eval:round-2`) and this chunk's position in it. */
+  readonly stage: string;
+  readonly chunk: number;
+  readonly prompts: readonly SeededPrompt[];
+  /** Online refinement iterations (K). */
+  readonly refine: number;
+  readonly maxTokens: RefineLoopOptions['maxTokens'];
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One chunk of an evaluation: the loop at temperature 0 with K refinements, as samples. With
+ * K = 0 nothing is critiqued: the first answer is the answer, so a critique would buy nothing.
+ */
+export async function evaluationSamples(options: EvaluationOptions): Promise<SampleRecord[]> {
+  const { prompts, stage, chunk } = options;
+  const traces = await refineLoop(options.model, options.task, prompts, {
+    refine: options.refine,
+    maxTokens: options.maxTokens,
+    signal: options.signal,
+    temperature: 0,
+    critique: options.refine > 0,
+  });
   return traces.map((trace, i) => {
     const sample = traceSample(stage, chunk, i, prompts[i], trace, {
       kept: false,

@@ -2,11 +2,11 @@
 // refinement episodes (evolve.episodes), and the teacher's critiques of reference solutions
 // (meta.references). Both optional; off, the training sets are what they were.
 import { describe, expect, it } from 'vitest';
-import { ScriptedLanguageModel } from '../providers/scripted-language-model.js';
 import type { SampleRecord } from '../spec/run-store.js';
 import { EquationsTask, EquationsTeacher } from '../tasks/equations/equations-task.js';
+import { ScriptedLanguageModel } from '../testing/scripted-language-model.js';
 import { metaExample } from './examples.js';
-import { metaSamples } from './meta-skills.js';
+import { metaSkillSamples } from './meta-skills.js';
 import { evolveTrainingSet, selfEpisodes } from './self-evolution.js';
 
 const prompt = 'Solve for x: 2*x + 1 = 7';
@@ -48,13 +48,21 @@ describe('meta.references', () => {
     const task = new EquationsTask();
     const problems = task.generate(200, 3);
     const model = new ScriptedLanguageModel(() => 'answer: 99');
-    const options = { runSeed: 1, samples: 1, temperature: 0, maxTokens: 8, dropUnfixed: true };
-    const teacher = new EquationsTeacher();
-    const plain = await metaSamples(model, task, teacher, problems, 0, 0, options);
-    const mixed = await metaSamples(model, task, teacher, problems, 0, 0, {
-      ...options,
-      references: 0.25,
-    });
+    const options = {
+      student: model,
+      task,
+      teacher: new EquationsTeacher(),
+      problems,
+      chunk: 0,
+      offset: 0,
+      runSeed: 1,
+      samples: 1,
+      temperature: 0,
+      maxTokens: 8,
+      dropUnfixed: true,
+    };
+    const plain = await metaSkillSamples(options);
+    const mixed = await metaSkillSamples({ ...options, references: 0.25 });
     expect(plain).toHaveLength(200);
     const extra = mixed.slice(200);
     expect(extra.length).toBeGreaterThan(30);

@@ -1,34 +1,43 @@
 // The pipeline on the real engine and a real SQLite store, with a tiny config. The garbage test
 // proves that no ground truth reaches self-evolution: replacing the answers attached to the
 // unlabeled prompts by garbage leaves every sample of the round, and so the kept set, unchanged.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../config/run-config.js';
 import { EmbeddedTrainer } from '../engine/index.js';
+import { studentRef } from '../runtime/model-factory.js';
+import type { Problem } from '../spec/task.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import { createTask } from '../tasks/task-registry.js';
-import { mergeConfig, parseConfig } from './config.js';
+import { TINY_CONFIG } from '../testing/test-configs.js';
 import { runPipeline } from './pipeline.js';
-import { TINY_CONFIG } from './test-configs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
+const config = parseRunConfig(TINY_CONFIG);
 
-async function runWithPrompts(name: string, prompts: string) {
-  const file = join(dir, `${name}.jsonl`);
-  writeFileSync(file, prompts);
-  const config = parseConfig(mergeConfig(TINY_CONFIG, { data: { promptsFile: file } }));
+async function runWithPrompts(name: string, prompts: Problem[]) {
   const store = new SqliteRunStore(join(dir, `${name}.db`));
   const runDir = join(dir, name);
   store.createRun({ name, config, seed: config.seed, dir: runDir });
   const trainer = new EmbeddedTrainer({ outputDir: join(runDir, 'models'), overwrite: true });
-  const { task, teacher } = createTask(config.task.name, config.task.params);
-  const summary = await runPipeline(name, config, {
-    store,
-    trainer,
-    loader: trainer,
-    task,
-    teacher: teacher!,
+  const { task, teacher } = createTask(
+    'equations',
+    (config.task as { params: Record<string, unknown> }).params,
+  );
+  const summary = await runPipeline({
+    run: name,
+    settings: config,
+    ports: {
+      store,
+      trainer,
+      loader: trainer,
+      task,
+      teacher: teacher!,
+      start: studentRef(config.models.student),
+    },
+    inputs: { prompts },
   });
   const round = store.samples(name, 'round-1');
   store.close();
@@ -38,16 +47,13 @@ async function runWithPrompts(name: string, prompts: string) {
 
 describe('SELF pipeline (tiny config, real engine)', () => {
   it('keeps the same set when the unlabeled prompts carry garbage answers', async () => {
-    const config = parseConfig(TINY_CONFIG);
-    const { task } = createTask(config.task.name, config.task.params);
+    const { task } = createTask(
+      'equations',
+      (config.task as { params: Record<string, unknown> }).params,
+    );
     const problems = task.generate!(config.evolve.prompts, 77);
-    const truth = problems
-      .map((p) => `${JSON.stringify({ prompt: p.prompt, answer: p.answer })}\n`)
-      .join('');
-    const garbage = problems
-      .map((p, i) => `${JSON.stringify({ prompt: p.prompt, answer: `garbage-${i * 7919}` })}\n`)
-      .join('');
-    const a = await runWithPrompts('truth', truth);
+    const garbage = problems.map((p, i) => ({ ...p, answer: `garbage-${i * 7919}` }));
+    const a = await runWithPrompts('truth', problems);
     const b = await runWithPrompts('garbage', garbage);
 
     const view = (s: (typeof a.round)[number]) => ({

@@ -92,18 +92,15 @@ describe('self-consistency vote', () => {
       r.next === 'response' ? `answer: ${answers[n++]}` : 'verdict: correct',
     );
     const prompts = ['A', 'B'].map((prompt, i) => ({ id: prompt, prompt, seed: i }));
-    const samples = await evolveSamples(
+    const samples = await evolveSamples({
       model,
       task,
-      'round-1',
-      0,
+      stage: 'round-1',
+      chunk: 0,
       prompts,
-      { ...options, refine: 0 },
-      {
-        samples: 4,
-        agree: 2,
-      },
-    );
+      loop: { ...options, refine: 0 },
+      vote: { samples: 4, agree: 2 },
+    });
     expect(samples.map((s) => `${s.problemId}:${s.response}:${s.kept}`)).toEqual([
       'A:answer: 1:true',
       'A:answer: 2:false',

@@ -23,6 +23,8 @@ export interface RefineLoopOptions {
     readonly feedback: number;
     readonly refinement: number;
   };
+  /** Critique the answers at all (default true); without, the loop only answers. */
+  readonly critique?: boolean;
   readonly signal?: AbortSignal;
   /** Called after each model call with requests done so far and an upper bound of the total. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -69,7 +71,8 @@ export async function refineLoop(
 ): Promise<RefineTrace[]> {
   const { maxTokens, temperature } = options;
   const traces: RefineTrace[] = prompts.map(() => ({ attempts: [], tokens: 0 }));
-  const total = prompts.length * (2 + 2 * options.refine);
+  const total =
+    options.critique === false ? prompts.length : prompts.length * (2 + 2 * options.refine);
   let done = 0;
   const call = async (indices: number[], make: (i: number) => CompletionRequest) => {
     const completions = await model.complete(indices.map(make), { signal: options.signal });
@@ -93,6 +96,7 @@ export async function refineLoop(
     ),
   );
   for (const [j, i] of active.entries()) traces[i].attempts.push({ text: responses[j] });
+  if (options.critique === false) return traces;
 
   for (let step = 0; active.length > 0; step++) {
     // Critique the latest attempt, written as a fresh response to the prompt.

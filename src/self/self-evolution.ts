@@ -74,22 +74,28 @@ function copies(prompt: SeededPrompt, m: number): SeededPrompt[] {
   }));
 }
 
+export interface EvolveOptions {
+  readonly model: LanguageModel;
+  readonly task: Task;
+  /** The round's stage name (`round-2`) and this chunk's position in it. */
+  readonly stage: string;
+  readonly chunk: number;
+  readonly prompts: readonly SeededPrompt[];
+  /** Refinements, temperature, lengths, signal. */
+  readonly loop: RefineLoopOptions;
+  readonly vote?: VoteOptions;
+}
+
 /**
  * One chunk of a round: the loop on m samples of each prompt, then the self-filter. With a vote,
  * a sample is kept only if the model accepted it *and* its answer is reached by at least `agree`
  * of the prompt's samples (self-consistency: still label-free); at most one sample per prompt.
  */
-export async function evolveSamples(
-  model: LanguageModel,
-  task: Task,
-  stage: string,
-  chunk: number,
-  prompts: readonly SeededPrompt[],
-  options: RefineLoopOptions,
-  vote: VoteOptions = { samples: 1, agree: 0 },
-): Promise<SampleRecord[]> {
+export async function evolveSamples(options: EvolveOptions): Promise<SampleRecord[]> {
+  const { model, task, stage, chunk, prompts } = options;
+  const vote = options.vote ?? { samples: 1, agree: 0 };
   const jobs = prompts.flatMap((p) => copies(p, vote.samples));
-  const traces = await refineLoop(model, task, jobs, options);
+  const traces = await refineLoop(model, task, jobs, options.loop);
   const out: SampleRecord[] = [];
   for (let p = 0; p < prompts.length; p++) {
     const group = traces.slice(p * vote.samples, (p + 1) * vote.samples);

@@ -2,7 +2,10 @@
 // `--json` output and the input of the table and report.html.
 import type { EvalMetrics, KeptMetrics } from '../evaluate/metrics.js';
 import type { RunStore } from '../spec/run-store.js';
-import type { SelfConfig } from './config.js';
+import type { SelfSettings } from './config.js';
+
+/** What the summary needs of a config: how many rounds it has. */
+type RoundsOf = { readonly evolve: Pick<SelfSettings['evolve'], 'rounds'> };
 
 /** One stage's numbers; quality fields are measured on the held-out set. */
 export interface StageSummary {
@@ -31,10 +34,15 @@ export interface RunSummary {
   readonly run: string;
   readonly stages: StageSummary[];
   readonly total_seconds: number;
+  /**
+   * External calls of this session by role (`teacher`, `model:<stage>`): calls, cache hits,
+   * retries, failures, tokens and cost. Absent when the run made none (all embedded).
+   */
+  readonly usage?: Readonly<Record<string, unknown>>;
 }
 
 /** The stage names of a config, in order. */
-export function stageNames(config: SelfConfig): string[] {
+export function stageNames(config: RoundsOf): string[] {
   return [
     'base',
     'meta',
@@ -43,7 +51,7 @@ export function stageNames(config: SelfConfig): string[] {
 }
 
 /** Builds the summary of a run from the stage records in the store (finished stages only). */
-export function summarize(run: string, config: SelfConfig, store: RunStore): RunSummary {
+export function summarize(run: string, config: RoundsOf, store: RunStore): RunSummary {
   const stages: StageSummary[] = [];
   for (const name of stageNames(config)) {
     const record = store.getStage(run, name);

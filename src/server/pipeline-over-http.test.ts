@@ -5,26 +5,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mergeConfig, parseRunConfig } from '../config/run-config.js';
 import { EmbeddedTrainer } from '../engine/index.js';
-import { startFaultProxy } from '../providers/fault-proxy.js';
 import { GuardedLanguageModel } from '../providers/guarded-language-model.js';
 import { HttpModelLoader } from '../providers/http-model-loader.js';
 import { ModelTeacher } from '../providers/model-teacher.js';
 import { createOpenAICompatibleModel } from '../providers/openai-compatible.js';
 import { UsageLedger } from '../providers/usage-ledger.js';
-import { mergeConfig, parseConfig } from '../self/config.js';
+import { studentRef } from '../runtime/model-factory.js';
 import { runPipeline } from '../self/pipeline.js';
-import { TINY_CONFIG } from '../self/test-configs.js';
 import type { RunStore } from '../spec/run-store.js';
 import type { Teacher } from '../spec/task.js';
 import type { ModelLoader } from '../spec/trainer.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import { createTask } from '../tasks/task-registry.js';
+import { startFaultProxy } from '../testing/fault-proxy.js';
+import { TINY_CONFIG } from '../testing/test-configs.js';
 import { checkpointResolver, programmaticTeacher } from './served-models.js';
 import { startServer } from './start-server.js';
 
 // The pipeline's tiny test config, smaller still: the plumbing is under test, not the gains.
-const CONFIG = parseConfig(
+const CONFIG = parseRunConfig(
   mergeConfig(TINY_CONFIG, {
     seed: 5,
     data: { train: 200, test: 16 },
@@ -34,6 +35,7 @@ const CONFIG = parseConfig(
   }),
 );
 
+const PARAMS = (CONFIG.task as { params: Record<string, unknown> }).params;
 const root = mkdtempSync(join(tmpdir(), 'self-http-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -45,12 +47,16 @@ async function runOnce(
 ) {
   const dir = join(root, name);
   const store: RunStore = new SqliteRunStore(join(dir, 'runs.db'));
-  const { task } = createTask(CONFIG.task.name, CONFIG.task.params);
+  const { task } = createTask('equations', PARAMS);
   const trainer = new EmbeddedTrainer({ outputDir: join(dir, 'models'), overwrite: true });
   const wired = await wire(join(dir, 'models'));
   try {
     store.createRun({ name, config: CONFIG, seed: CONFIG.seed, dir });
-    const summary = await runPipeline(name, CONFIG, { store, trainer, task, ...wired });
+    const summary = await runPipeline({
+      run: name,
+      settings: CONFIG,
+      ports: { store, trainer, task, start: studentRef(CONFIG.models.student), ...wired },
+    });
     const samples = ['meta', 'round-1', 'eval:round-1'].map((stage) =>
       store.samples(name, stage).map((s) => ({
         prompt: s.prompt,
@@ -70,7 +76,7 @@ async function runOnce(
 describe('SELF over HTTP', () => {
   it('survives a faulty upstream with the same kept set as a clean run, counting retries', async () => {
     const clean = await runOnce('clean', async (models) => {
-      const entry = createTask(CONFIG.task.name, CONFIG.task.params);
+      const entry = createTask('equations', PARAMS);
       return { loader: new EmbeddedTrainer({ outputDir: models }), teacher: entry.teacher! };
     });
 
@@ -78,7 +84,7 @@ describe('SELF over HTTP', () => {
     let faults = 0;
     const faulty = await runOnce('faulty', async (models) => {
       const resolver = checkpointResolver(models);
-      const teacher = createTask(CONFIG.task.name, CONFIG.task.params).teacher!;
+      const teacher = createTask('equations', PARAMS).teacher!;
       const server = await startServer({
         port: 0,
         models: [programmaticTeacher(teacher)],

@@ -3,9 +3,9 @@
 // self-refinement; plain chats pass through with their messages as sent.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../providers/fault-proxy.js';
-import { ScriptedLanguageModel } from '../providers/scripted-language-model.js';
 import type { CompletionRequest } from '../spec/language-model.js';
+import { type FaultProxy, startFaultProxy } from '../testing/fault-proxy.js';
+import { ScriptedLanguageModel } from '../testing/scripted-language-model.js';
 import { upstreamModel } from './served-models.js';
 import { type RunningServer, startServer } from './start-server.js';
 

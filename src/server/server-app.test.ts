@@ -2,8 +2,8 @@
 // model is a scripted stand-in (the plumbing is under test, not the model's content).
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedLanguageModel } from '../providers/scripted-language-model.js';
 import type { CompletionRequest } from '../spec/language-model.js';
+import { ScriptedLanguageModel } from '../testing/scripted-language-model.js';
 import type { OpenAIErrorBody } from './openai-error.js';
 import { type RunningServer, startServer } from './start-server.js';
 

@@ -99,7 +99,7 @@ export class ProviderError extends SelfEvolveError {
 export class BudgetExceededError extends SelfEvolveError {
   constructor(message: string) {
     super('budget_exceeded', message, {
-      hint: 'raise the budget in the config, then `self-evolve resume <run>`',
+      hint: 'continue with a larger one: `self-evolve resume <run> --max-cost-usd <x>` (or --max-tokens)',
     });
   }
 }

@@ -95,6 +95,8 @@ export interface RunStore {
   /** Newest first. */
   listRuns(): RunRecord[];
   setStatus(name: string, status: RunStatus): void;
+  /** Replaces a run's stored config (for the few settings a resume may change, e.g. the budget). */
+  setConfig(name: string, config: Readonly<Record<string, unknown>>): void;
   deleteRun(name: string): void;
 
   /** Stores one chunk of samples in one transaction; a chunk already stored is an error. */

@@ -20,6 +20,11 @@ export interface Task {
   isCorrect(text: string, answer: string): boolean;
   /** The verdict a feedback text ends with; undefined when it gives none. */
   parseVerdict(feedback: string): Verdict | undefined;
+  /**
+   * How a bare answer is written as a response, for labelled problems without a worked solution
+   * (D_QA trains it); the answer as it is when absent.
+   */
+  formatAnswer?(answer: string): string;
   /** Seedable problem generator, for tasks that have one. */
   generate?(n: number, seed: number): Problem[];
 }

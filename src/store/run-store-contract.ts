@@ -43,6 +43,9 @@ export function runStoreContract(name: string, make: () => RunStore): void {
       expect(store.listRuns().map((r) => r.name)).toEqual(['a']);
       store.setStatus('a', 'finished');
       expect(store.getRun('a')?.status).toBe('finished');
+      store.setConfig('a', { x: 3, budget: { maxTokens: 9 } });
+      expect(store.getRun('a')?.config).toEqual({ x: 3, budget: { maxTokens: 9 } });
+      expect(store.getRun('a')?.seed).toBe(8);
       store.close();
     });
 

@@ -195,6 +195,13 @@ export class SqliteRunStore implements RunStore {
       .run(status, now(), name);
   }
 
+  setConfig(name: string, config: Readonly<Record<string, unknown>>): void {
+    this.writable();
+    this.db
+      .prepare('UPDATE runs SET config = ?, updated_at = ? WHERE name = ?')
+      .run(JSON.stringify(config), now(), name);
+  }
+
   deleteRun(name: string): void {
     this.writable();
     const remove = this.db.transaction(() => {

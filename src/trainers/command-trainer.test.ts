@@ -8,15 +8,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeConfig, parseRunConfig } from '../config/run-config.js';
 import { EmbeddedTrainer, loadCheckpoint } from '../engine/index.js';
-import { mergeConfig, parseConfig } from '../self/config.js';
+import { studentRef } from '../runtime/model-factory.js';
 import { runPipeline } from '../self/pipeline.js';
 import { roundPreferences } from '../self/preference-pairs.js';
-import { TINY_CONFIG } from '../self/test-configs.js';
 import { CancelledError, TrainerError } from '../spec/errors.js';
 import type { SftExample, TrainRequest } from '../spec/trainer.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import { createTask } from '../tasks/task-registry.js';
+import { TINY_CONFIG } from '../testing/test-configs.js';
 import { CommandTrainer } from './command-trainer.js';
 
 const SCRIPT = resolve('examples/command-trainer/embedded-trainer.mjs');
@@ -185,25 +186,29 @@ describe('a SELF run with a command trainer', () => {
         `await import(${JSON.stringify(SCRIPT)});`,
       ].join('\n'),
     );
-    const config = parseConfig(mergeConfig(TINY_CONFIG, { evolve: { rounds: 1 } }));
+    const config = parseRunConfig(mergeConfig(TINY_CONFIG, { evolve: { rounds: 1 } }));
     const store = new SqliteRunStore(join(dir, 'runs.db'));
     const runDir = join(dir, 'run');
     store.createRun({ name: 'r', config, seed: config.seed, dir: runDir });
-    const { task, teacher } = createTask(config.task.name, config.task.params);
+    const { task, teacher } = createTask(
+      'equations',
+      (config.task as { params: Record<string, unknown> }).params,
+    );
     const trainer = new CommandTrainer({
       command: ['node', wrapper],
       workDir: join(runDir, 'trainer'),
       outputDir: join(runDir, 'models'),
     });
     const loader = new EmbeddedTrainer({ outputDir: join(runDir, 'models') });
-    const deps = { store, trainer, loader, task, teacher: teacher! };
-    const error = await runPipeline('r', config, deps).catch((e) => e);
+    const start = studentRef(config.models.student);
+    const ports = { store, trainer, loader, task, teacher: teacher!, start };
+    const error = await runPipeline({ run: 'r', settings: config, ports }).catch((e) => e);
     expect(error).toBeInstanceOf(TrainerError);
     expect(error.message).toMatch(/exited with code 1/);
     expect(error.lastLines).toContain('Traceback: ValueError: dataset has no column "messages"');
     expect(store.models('r').map((m) => m.name)).toEqual(['base']);
     rmSync(broken);
-    const summary = await runPipeline('r', config, deps);
+    const summary = await runPipeline({ run: 'r', settings: config, ports });
     expect(summary.stages.map((s) => s.name)).toEqual(['base', 'meta', 'round-1']);
     expect(store.models('r').map((m) => [m.name, m.ref.kind])).toEqual([
       ['base', 'embedded'],

@@ -10,7 +10,6 @@ export { OpenAITrainer, type OpenAITrainerOptions } from './openai-trainer.js';
 export {
   dpoJsonl,
   openAIChatJsonl,
-  readSftJsonl,
   sftRows,
   type TrainingRow,
   trlSftJsonl,

@@ -84,7 +84,12 @@ export class OpenAITrainer implements Trainer {
       kind: 'openai',
       id: done.fine_tuned_model!,
       parent: request.base.id,
-      meta: { job: done.id, baseURL: this.client.baseURL, trainedTokens: done.trained_tokens },
+      meta: {
+        job: done.id,
+        baseURL: this.client.baseURL,
+        ...(this.options.apiKeyEnv ? { apiKeyEnv: this.options.apiKeyEnv } : {}),
+        trainedTokens: done.trained_tokens,
+      },
     };
     return this.options.download === 'gguf' ? this.downloadGguf(done, request.name, ref) : ref;
   }
@@ -218,13 +223,15 @@ export class OpenAITrainer implements Trainer {
 
 /** The provider's id of the model to fine-tune from. */
 function providerModel(base: ModelRef): string {
-  if (base.kind === 'openai') return base.id;
+  if (base.kind === 'openai' || base.kind === 'openai-compatible') return base.id;
   const tuned = (base.meta as { fineTunedModel?: unknown } | undefined)?.fineTunedModel;
   if (typeof tuned === 'string') return tuned;
   throw new InvalidInputError(
     `the openai trainer starts from a model the provider knows, not a "${base.kind}" model`,
-    { field: 'model.kind' },
-    { hint: 'set "model": {"kind": "openai", "id": "<the provider\'s model id>"}' },
+    { field: 'models.student' },
+    {
+      hint: 'make the student the provider\'s model: {"kind": "openai-compatible", "baseURL": ..., "model": "<its id>"}',
+    },
   );
 }
 

@@ -2,10 +2,13 @@
 // read back exactly (rows of one example merged, repeated examples kept apart); plain chat data
 // read the way serve maps chats; DPO pairs; bad lines named by file:line and field.
 import { describe, expect, it } from 'vitest';
+import { parseTrainingExamples } from '../data/training-examples.js';
 import { DEFAULT_CHAT_TEMPLATES, renderChat } from '../providers/chat-template.js';
 import { InvalidInputError } from '../spec/errors.js';
 import type { SftExample } from '../spec/trainer.js';
-import { dpoJsonl, openAIChatJsonl, readSftJsonl, sftRows, trlSftJsonl } from './training-rows.js';
+import { dpoJsonl, openAIChatJsonl, sftRows, trlSftJsonl } from './training-rows.js';
+
+const readSftJsonl = (text: string, file: string) => parseTrainingExamples(text, file).examples;
 
 const meta: SftExample = {
   turns: [
@@ -122,7 +125,9 @@ describe('training rows', () => {
     expect(bad('{"self_episode": {"turns": [{"section": "answer", "text": ""}]}}')).toThrow(
       /field "self_episode.turns.0.section"/,
     );
-    expect(bad('{"text": "x"}')).toThrow(InvalidInputError);
-    expect(bad('\n\n')).toThrow(/d.jsonl: has no training rows/);
+    expect(bad('{"messages": [{"role": "assistant", "content": "x"}], "extra": 1}')).toThrow(
+      InvalidInputError,
+    );
+    expect(bad('\n\n')).toThrow(/d.jsonl: has no training examples/);
   });
 });

@@ -1,8 +1,9 @@
 // Where a run is: its current stage and step, samples stored against what its config will make,
 // elapsed and estimated time, and accuracy so far. Stage records arrive at stage end and chunks
 // as they finish, so progress counts stored samples against the sizes in the config.
-import { readFileSync } from 'node:fs';
-import type { SelfConfig } from '../self/config.js';
+import type { RunConfig } from '../config/run-config.js';
+import { resolveProblemFile } from '../data/datasets.js';
+import { readProblemFile } from '../data/problems.js';
 import { type RunSummary, stageNames, summarize } from '../self/summary.js';
 import type { RunRecord } from '../spec/run-store.js';
 import type { SqliteRunStore } from '../store/sqlite-run-store.js';
@@ -31,25 +32,28 @@ export interface RunOverview {
   readonly samplesByStage: ReadonlyMap<string, number>;
 }
 
-const lineCounts = new Map<string, number | null>();
+const testSizes = new Map<string, number | null>();
 
-/** Problems in a JSONL file (non-empty lines), cached; null when it cannot be read. */
-function linesOf(file: string): number | null {
-  if (!lineCounts.has(file)) {
+/** Problems in the config's test set: its size, or the file's problems (read once, cached). */
+function testSize(config: RunConfig): number | null {
+  const spec = config.data.testFile;
+  if (spec === undefined) return config.data.test;
+  const key = JSON.stringify(spec);
+  if (!testSizes.has(key)) {
     try {
-      const text = readFileSync(file, 'utf8');
-      lineCounts.set(file, text.split('\n').filter((l) => l.trim()).length);
+      const file = resolveProblemFile(spec, process.cwd(), 'data.testFile');
+      testSizes.set(key, readProblemFile(file, { what: 'data.testFile' }).length);
     } catch {
-      lineCounts.set(file, null);
+      testSizes.set(key, null);
     }
   }
-  return lineCounts.get(file) ?? null;
+  return testSizes.get(key) ?? null;
 }
 
 /** Samples each sample stage of the config will store (meta, round-t, eval:<stage>). */
-export function expectedSamples(config: SelfConfig): Map<string, number | null> {
+export function expectedSamples(config: RunConfig): Map<string, number | null> {
   const out = new Map<string, number | null>();
-  const test = config.data.testFile ? linesOf(config.data.testFile) : config.data.test;
+  const test = testSize(config);
   const prompts = Math.min(config.meta.prompts, config.data.train);
   for (const name of stageNames(config)) {
     if (name === 'meta')
@@ -138,9 +142,9 @@ export function runOverview(store: SqliteRunStore, run: RunRecord, now = Date.no
 }
 
 /** Chunks each sample stage of the config will store (what runChunked splits it into). */
-export function expectedChunks(config: SelfConfig): Map<string, number | null> {
+export function expectedChunks(config: RunConfig): Map<string, number | null> {
   const out = new Map<string, number | null>();
-  const test = config.data.testFile ? linesOf(config.data.testFile) : config.data.test;
+  const test = testSize(config);
   const chunks = (items: number | null, size: number) =>
     items === null ? null : Math.ceil(items / Math.max(1, size));
   const { chunk } = config.generation;

@@ -2,10 +2,10 @@
 // equations task's own problems (so the UI's regenerated labels apply), simulated answers,
 // critiques with the teacher's wording and a noisy verdict, refinements, stage metrics computed
 // by the real metric functions, and models with loss curves. Seconds for 100,000 samples.
+import { PRESETS } from '../config/presets.js';
+import { mergeConfig, parseRunConfig, type RunConfig } from '../config/run-config.js';
 import { evalMetrics, keptMetrics } from '../evaluate/metrics.js';
-import { mergeConfig, parseConfig, type SelfConfig } from '../self/config.js';
 import { pipelineData, roundPrompts } from '../self/data.js';
-import { PRESETS } from '../self/presets.js';
 import { deriveSeed, random } from '../self/seeds.js';
 import { stageNames } from '../self/summary.js';
 import type { Attempt, RunStore, SampleRecord } from '../spec/run-store.js';
@@ -32,9 +32,9 @@ export interface SyntheticRunOptions {
 }
 
 /** The config such a run records: the quick preset at the given sizes. */
-export function syntheticConfig(o: SyntheticRunOptions): SelfConfig {
+export function syntheticConfig(o: SyntheticRunOptions): RunConfig {
   const prompts = o.metaPrompts ?? 400;
-  return parseConfig(
+  return parseRunConfig(
     mergeConfig(PRESETS.quick, {
       seed: o.seed ?? 1,
       data: { train: Math.max(prompts, 200), test: o.test ?? 100 },

@@ -42,7 +42,7 @@ beforeAll(async () => {
     ...size,
     unfinished: true,
   });
-  // A run whose labels cannot be regenerated (gsm8k has no generator and no test file here).
+  // A run whose labels cannot be regenerated (gsm8k generates no problems; no test file here).
   store.createRun({
     name: 'unlabelled',
     config: { task: { name: 'gsm8k' } },
@@ -204,7 +204,9 @@ describe('self-evolve ui over HTTP', () => {
       expect(await res.text()).toMatch(body);
     }
     const unlabelled = await (await get('/runs/unlabelled/episodes')).text();
-    expect(unlabelled).toMatch(/id="no-labels"[^>]*>No labels for this run[^<]*has no generator/);
+    expect(unlabelled).toMatch(
+      /id="no-labels"[^>]*>No labels for this run[^<]*cannot generate a test set/,
+    );
     expect(await totalOf('unlabelled', 'verdict=right')).toBe(0);
     expect(await totalOf('unlabelled', 'verdict=missing')).toBe(0);
     expect(await totalOf('unlabelled', '')).toBe(1);

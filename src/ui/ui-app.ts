@@ -206,9 +206,10 @@ export function createUiApp(options: UiAppOptions): Hono {
     return c.html(report);
   });
 
-  app.get('/runs/:run/episodes', (c) => {
+  app.get('/runs/:run/episodes', async (c) => {
     const run = store.run(c.req.param('run'));
     const filters = parseFilters(c.req.query());
+    await store.loadLabels(run);
     const { result, labels } = store.read(({ episodes }) => ({
       result: episodes.page(run.name, filters),
       labels: episodes.labels(run.name),
@@ -216,9 +217,10 @@ export function createUiApp(options: UiAppOptions): Hono {
     return c.html(episodesPage(store.path, run.name, filters, result, labels));
   });
 
-  app.get('/runs/:run/episodes/:stage/:chunk/:idx', (c) => {
+  app.get('/runs/:run/episodes/:stage/:chunk/:idx', async (c) => {
     const run = store.run(c.req.param('run'));
     const filters = parseFilters(c.req.query());
+    await store.loadLabels(run);
     const key = {
       stage: c.req.param('stage'),
       chunk: Number(c.req.param('chunk')),
@@ -257,9 +259,10 @@ export function createUiApp(options: UiAppOptions): Hono {
     const run = store.run(c.req.param('run'));
     return c.json(store.read(({ store: s }) => runJson(runOverview(s, run), true)));
   });
-  app.get('/api/runs/:run/episodes', (c) => {
+  app.get('/api/runs/:run/episodes', async (c) => {
     const run = store.run(c.req.param('run'));
     const filters = parseFilters(c.req.query());
+    await store.loadLabels(run);
     const result = store.read(({ episodes }) => episodes.page(run.name, filters));
     return c.json({
       total: result.total,

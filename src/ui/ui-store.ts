@@ -6,7 +6,7 @@ import { SelfEvolveError } from '../spec/errors.js';
 import type { RunRecord } from '../spec/run-store.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import { EpisodeIndex } from './episode-index.js';
-import { runLabels } from './run-labels.js';
+import { type RunLabels, runLabels } from './run-labels.js';
 import { NotFoundError, StoreUnavailableError } from './ui-errors.js';
 
 /** An open store and its episode index. */
@@ -24,6 +24,8 @@ export interface UiStoreOptions {
 export class UiStore {
   readonly path: string;
   private opened: OpenStore | undefined;
+  /** Labels by run name, for the run created at `createdAt` (a replaced run gets new ones). */
+  private readonly labels = new Map<string, { createdAt: string; labels: RunLabels }>();
 
   constructor(
     readonly runsDir: string,
@@ -60,6 +62,19 @@ export class UiStore {
     });
   }
 
+  /**
+   * Regenerates the run's labels unless they are known for this very run (resolving its task may
+   * load a module, so this is async); episode queries read them from here, so call it first.
+   */
+  async loadLabels(run: RunRecord): Promise<void> {
+    if (this.labels.get(run.name)?.createdAt === run.createdAt) return;
+    this.labels.set(run.name, { createdAt: run.createdAt, labels: await runLabels(run) });
+  }
+
+  private labelsOf(run: string): RunLabels {
+    return this.labels.get(run)?.labels ?? { ok: false, reason: 'the labels are not loaded yet' };
+  }
+
   private open(): OpenStore {
     if (this.opened) return this.opened;
     if (!existsSync(this.path)) {
@@ -81,10 +96,7 @@ export class UiStore {
         cause: error,
       });
     }
-    const episodes = new EpisodeIndex(store, (run) => {
-      const record = store.getRun(run);
-      return record ? runLabels(record) : { ok: false, reason: `no run "${run}"` };
-    });
+    const episodes = new EpisodeIndex(store, (run) => this.labelsOf(run));
     this.opened = { store, episodes };
     return this.opened;
   }

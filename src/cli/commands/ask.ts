@@ -1,9 +1,9 @@
 // `self-evolve ask`: one prompt through a run's model with online self-refinement, showing the trace.
 import { Command } from 'commander';
-import { acceptedAttempt } from '../../self/evaluation.js';
-import { refineLoop } from '../../self/refine-loop.js';
+import { loadRunModel, openRunStore } from '../../runtime/run-session.js';
+import { refineOnline } from '../../self/stages.js';
 import { intOption } from '../options.js';
-import { loadRunModel, openStore, requireRun, runConfig, withRunsDir } from '../self-runtime.js';
+import { withRunsDir } from '../run-cli.js';
 
 interface AskOptions {
   run: string;
@@ -29,25 +29,28 @@ export function command(): Command {
       '\nExamples:\n  self-evolve ask --run demo "Solve for x: 7*x + 12 = 54"\n  self-evolve ask --run demo --stage meta --refine 0 "Solve for x: 3 + 2*x = 9"',
     )
     .action(async (prompt: string, opts: AskOptions) => {
-      const store = openStore(opts.runsDir);
+      const refine = intOption(opts.refine, '--refine');
+      const store = openRunStore(opts.runsDir);
       try {
-        const lengths = runConfig(requireRun(store, opts.run)).generation.maxTokens;
-        const { model, task, stage, close } = await loadRunModel(store, opts.run, opts.stage);
+        const { model, task, stage, config, close } = await loadRunModel(
+          store,
+          opts.run,
+          opts.stage,
+        );
         try {
-          const [trace] = await refineLoop(model, task, [{ id: 'ask', prompt, seed: 0 }], {
-            refine: intOption(opts.refine, '--refine'),
-            temperature: 0,
-            maxTokens: lengths,
+          const refined = await refineOnline(model, task, prompt, {
+            refine,
+            maxTokens: config.generation.maxTokens,
           });
-          const chosen = acceptedAttempt(trace);
-          const answer = task.extractAnswer(trace.attempts[chosen].text) ?? null;
+          const { attempts, chosen } = refined;
+          const answer = refined.answer ?? null;
           if (opts.json) {
             process.stdout.write(
-              `${JSON.stringify({ run: opts.run, stage, prompt, attempts: trace.attempts, answer })}\n`,
+              `${JSON.stringify({ run: opts.run, stage, prompt, attempts, answer })}\n`,
             );
             return;
           }
-          trace.attempts.forEach((a, i) => {
+          attempts.forEach((a, i) => {
             process.stdout.write(`── ${i === 0 ? 'response' : `refinement ${i}`}\n${a.text}\n`);
             if (a.feedback !== undefined) process.stdout.write(`── feedback\n${a.feedback}\n`);
           });

@@ -1,6 +1,11 @@
 // The quick demo end to end through the CLI (real engine, real store), then every command that
 // reads a run: runs, runs show, ask, eval on a generated file, export, and the bad-input paths.
-import { spawnSync } from 'node:child_process';
+// Then the same run by the general road, as a user with their own model, data and task makes it:
+// the problems written to files, the task declared in the config (or given as a module), the
+// student and the teacher behind `serve` over HTTP (the equations checker stands in for a hosted
+// LLM teacher), training through the OpenAI fine-tuning API of `serve --fine-tuning` (standing in
+// for a hosted fine-tuning API): its stage table must equal the built-in demo's.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +18,44 @@ const runsDir = join(dir, 'runs');
 
 /** Runs the CLI; commands that read or write runs get `--runs-dir`. */
 function cli(...args: string[]) {
-  const where = args[0] === 'data' ? [] : ['--runs-dir', runsDir];
-  const r = spawnSync(process.execPath, [bin, ...args, ...where], { encoding: 'utf8' });
+  const where = ['data', 'model'].includes(args[0]) ? [] : ['--runs-dir', runsDir];
+  const r = spawnSync(process.execPath, [bin, ...args, ...where], { encoding: 'utf8', cwd: dir });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A stage table without wall times (those differ from run to run). */
+const table = (summary: { stages: Record<string, unknown>[] }) =>
+  summary.stages.map(({ seconds: _, ...rest }) => rest);
+let builtin: { stages: Record<string, unknown>[] } | undefined;
+
+/** The declarative twin of the built-in equations task: how answers and verdicts are read. */
+const DECLARED_TASK = {
+  name: 'equations-declared',
+  answer: { kind: 'regex', pattern: 'answer:\\s*(-?\\d+)', flags: 'i' },
+  compare: 'numeric',
+  verdict: { pattern: 'verdict:\\s*(correct|wrong)' },
+  answerFormat: 'answer: {answer}',
+};
+
+/** The demo's own problems as files, as a user's data would be. */
+function writeData(): Record<string, string> {
+  const made = cli(
+    'data',
+    'gen',
+    '--preset',
+    'quick',
+    '--seed',
+    '1',
+    '--out-dir',
+    'data',
+    '--labels',
+  );
+  expect(made.code, made.stderr).toBe(0);
+  return {
+    trainFile: 'data/train.jsonl',
+    promptsFile: 'data/prompts.jsonl',
+    testFile: 'data/test.jsonl',
+  };
 }
 
 describe('self-evolve demo --quick', () => {
@@ -41,6 +81,7 @@ describe('self-evolve demo --quick', () => {
         expect(s).toHaveProperty(k);
       }
     }
+    builtin = summary;
     const [base, meta] = summary.stages;
     // The base model learnt the task (an untrained model scores 0), D_meta holds every tuple
     // (the programmatic teacher's refinements are always right), and the base model, which never
@@ -111,4 +152,101 @@ describe('self-evolve demo --quick', () => {
     const missing = cli('resume', 'nope');
     expect(missing.code).toBe(2);
   });
+
+  it('runs the same by the general road: files, a declared task, student and teacher over HTTP', async () => {
+    expect(builtin, 'the built-in quick demo ran first').toBeDefined();
+    const data = writeData();
+    const init = cli(
+      'model',
+      'new',
+      '--preset',
+      'quick',
+      '--seed',
+      '1',
+      '--out',
+      'checkpoints/init',
+    );
+    expect(init.code, init.stderr).toBe(0);
+    const serve: ChildProcess = spawn(
+      process.execPath,
+      // biome-ignore format: one flag a line reads worse here
+      [bin, 'serve', '--checkpoints', 'checkpoints', '--fine-tuning', 'ft', '--teacher', 'equations', '--port', '0', '--json', '--max-body-bytes', String(64 << 20)],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        serve.stdout!.once('data', (b: Buffer) => resolve(b.toString()));
+        serve.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const baseURL = JSON.parse(line).baseURL as string;
+      const endpoint = {
+        kind: 'openai-compatible',
+        baseURL,
+        nativeEpisodes: true,
+        concurrency: 64,
+      };
+      writeFileSync(
+        join(dir, 'general.json'),
+        JSON.stringify({
+          task: DECLARED_TASK,
+          models: {
+            student: { ...endpoint, model: 'init' },
+            teacher: { ...endpoint, model: 'equations-checker' },
+          },
+          trainer: { kind: 'openai', baseURL, pollSeconds: 0.2, episodes: true },
+          data,
+        }),
+      );
+      const run = cli('run', '--preset', 'quick', '--config', 'general.json', '--json');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+      const general = JSON.parse(run.stdout);
+      expect(table(general)).toEqual(table(builtin!));
+      // Every model of the run is a fine-tuned model of serve's fine-tuning API, called over HTTP.
+      const shown = JSON.parse(cli('runs', 'show', 'general', '--json').stdout);
+      expect(shown.models.map((m: { ref: { kind: string; id: string } }) => m.ref.kind)).toEqual(
+        Array(4).fill('openai'),
+      );
+      expect(shown.models[0].ref.id).toMatch(/^ft:init:/);
+    } finally {
+      serve.kill('SIGTERM');
+    }
+  }, 600_000);
+
+  it('runs the same with the task given as a module by path', () => {
+    expect(builtin, 'the built-in quick demo ran first').toBeDefined();
+    const data = existsSync(join(dir, 'data', 'train.jsonl'))
+      ? {
+          trainFile: 'data/train.jsonl',
+          promptsFile: 'data/prompts.jsonl',
+          testFile: 'data/test.jsonl',
+        }
+      : writeData();
+    // A user's own task in plain JavaScript, no import of self-evolve: what a module must export.
+    writeFileSync(
+      join(dir, 'my-task.mjs'),
+      [
+        'const answer = (text) => { const all = [...text.matchAll(/answer:\\s*(-?\\d+)/gi)];',
+        '  return all.length ? String(Number(all.at(-1)[1])) : undefined; };',
+        'export const task = {',
+        "  name: 'my-equations',",
+        '  extractAnswer: answer,',
+        '  isCorrect: (text, label) => answer(text) === String(Number(label.trim())),',
+        '  parseVerdict: (f) => [...f.matchAll(/verdict:\\s*(correct|wrong)/gi)].at(-1)?.[1].toLowerCase(),',
+        "  formatAnswer: (a) => 'answer: ' + a,",
+        '};',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'module.json'),
+      JSON.stringify({
+        task: { module: 'my-task.mjs' },
+        models: { teacher: { kind: 'checker', task: 'equations' } },
+        data,
+      }),
+    );
+    const run = cli('run', '--preset', 'quick', '--config', 'module.json', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(table(JSON.parse(run.stdout))).toEqual(table(builtin!));
+  }, 420_000);
 });

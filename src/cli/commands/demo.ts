@@ -1,10 +1,9 @@
 // `self-evolve demo`: the whole SELF method on the built-in equations task with the embedded engine,
 // ending with the ablation table and report.html. `--quick` is the 3-minute version.
 import { Command } from 'commander';
-import { mergeConfig, parseConfig } from '../../self/config.js';
-import { PRESETS } from '../../self/presets.js';
+import { openRunStore, prepareRun, startRun } from '../../runtime/run-session.js';
 import type { RunStore } from '../../spec/run-store.js';
-import { openStore, runAndPrint, startRun, withRunsDir } from '../self-runtime.js';
+import { commandConfig, runAndPrint, withRunsDir } from '../run-cli.js';
 import { engineDemoCommand } from './demo-engine.js';
 
 interface DemoOptions {
@@ -50,11 +49,10 @@ Examples:
   self-evolve resume demo          # after Ctrl-C or a crash`,
     )
     .action(async (opts: DemoOptions) => {
-      const preset = opts.quick ? 'quick' : 'demo';
-      const config = parseConfig(mergeConfig(PRESETS[preset], { seed: Number(opts.seed) }), {
-        file: '--seed',
-      });
-      const store = openStore(opts.runsDir);
+      const config = await prepareRun(
+        commandConfig({ preset: opts.quick ? 'quick' : 'demo', seed: opts.seed }),
+      );
+      const store = openRunStore(opts.runsDir);
       try {
         const name = opts.name ?? freeName(store, opts.quick ? 'demo-quick' : 'demo');
         const run = startRun(store, opts.runsDir, name, config, Boolean(opts.force));

@@ -120,7 +120,7 @@ describe('engine CLI: train, sample, bench engine', () => {
       [['train', '--data', bad, '--out', out], /bad.jsonl:2 field "prompt": must be a string/],
       [
         ['train', '--data', join(dir, 'missing.jsonl'), '--out', out],
-        /missing.jsonl: cannot read the file/,
+        /missing.jsonl: cannot read the training file: no such file/,
       ],
       [['train', '--data', data(), '--out', out, '--lr', 'fast'], /field "--lr"/],
       [['train', '--data', data(), '--out', model], /already exists/],

@@ -3,15 +3,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedLanguageModel } from '../../providers/scripted-language-model.js';
+import { datasetPath } from '../../data/datasets.js';
 import { type RunningServer, startServer } from '../../server/start-server.js';
+import { ScriptedLanguageModel } from '../../testing/scripted-language-model.js';
 import { runCli } from '../cli-harness.js';
 
-const gsm8k = fileURLToPath(
-  new URL('../../../../shared/datasets/gsm8k/test.jsonl', import.meta.url),
-);
+const gsm8k = datasetPath('gsm8k:test');
 const answers = readFileSync(gsm8k, 'utf8')
   .split('\n')
   .slice(0, 4)
@@ -72,6 +70,26 @@ describe('self-evolve eval --model', () => {
     // The instruct prompt format reached the model, and paid calls are cached beside the config.
     expect(model.requests[0].turns[0].text).toContain('#### <number>');
     expect(readFileSync(`${config}.cache.sqlite`).length).toBeGreaterThan(0);
+  });
+
+  it('makes no critique calls with --refine 0', async () => {
+    const before = model.requests.length;
+    // --max-tokens 64 makes every request new to the cache, so each one reaches the model.
+    const config = join(dir, 'self.json');
+    const args = ['--model', 'student', '--config', config, '--refine', '0', '--max-tokens', '64'];
+    const { code, out } = await runCli([
+      'eval',
+      '--task',
+      'gsm8k',
+      '--limit',
+      '4',
+      ...args,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const asked = model.requests.slice(before);
+    expect(asked.map((r) => r.next)).toEqual(['response', 'response', 'response', 'response']);
+    expect(JSON.parse(out)).toMatchObject({ n: 4, refine_steps: 0, feedback_precision: null });
   });
 
   it('needs --config with --model', async () => {

@@ -4,10 +4,11 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { exportGguf } from '../../gguf/export-gguf.js';
 import type { FeedbackConstraint } from '../../providers/llama-cpp/verdict-grammar.js';
+import { openRunStore, requireRun } from '../../runtime/run-session.js';
 import { InvalidInputError } from '../../spec/errors.js';
 import type { Section, Turn } from '../../spec/language-model.js';
 import { intOption } from '../options.js';
-import { openStore, requireRun, withRunsDir } from '../self-runtime.js';
+import { withRunsDir } from '../run-cli.js';
 
 interface ExportOpts {
   output?: string;
@@ -30,7 +31,7 @@ function checkpointOf(arg: string | undefined, opts: ExportOpts): string {
       field: '<checkpoint>',
     });
   }
-  const store = openStore(opts.runsDir);
+  const store = openRunStore(opts.runsDir);
   try {
     requireRun(store, opts.run);
     const models = store.models(opts.run);

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedLanguageModel } from '../../providers/scripted-language-model.js';
 import { type RunningServer, startServer } from '../../server/start-server.js';
+import { ScriptedLanguageModel } from '../../testing/scripted-language-model.js';
 import { runCli } from '../cli-harness.js';
 
 const student = new ScriptedLanguageModel(() => 'I think it is 5.\n#### 5');

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../self/config.js';
-import { TINY_CONFIG } from '../../self/test-configs.js';
+import { parseRunConfig } from '../../config/run-config.js';
+import { TINY_CONFIG } from '../../testing/test-configs.js';
 
 const bin = join(import.meta.dirname, '../../../bin/self-evolve.js');
 const dir = mkdtempSync(join(tmpdir(), 'resume-'));
@@ -78,7 +78,7 @@ describe('crash and resume (CLI, real engine, tiny config)', () => {
       (db) => count(db, evalChunks) >= 1,
     );
     const metaChunks = Math.ceil(
-      parseConfig(TINY_CONFIG).meta.prompts / parseConfig(TINY_CONFIG).generation.chunk,
+      parseRunConfig(TINY_CONFIG).meta.prompts / parseRunConfig(TINY_CONFIG).generation.chunk,
     );
     await killWhen(
       ['resume', 'k', '--json'],

@@ -2,8 +2,9 @@
 import { Command } from 'commander';
 import { compareRuns, formatComparison } from '../../report/compare.js';
 import { formatTable } from '../../report/table.js';
+import { openRunStore, requireRun, runConfig } from '../../runtime/run-session.js';
 import { summarize } from '../../self/summary.js';
-import { openStore, requireRun, runConfig, withRunsDir } from '../self-runtime.js';
+import { withRunsDir } from '../run-cli.js';
 
 interface Opts {
   json?: boolean;
@@ -11,7 +12,7 @@ interface Opts {
 }
 
 function list(opts: Opts): void {
-  const store = openStore(opts.runsDir);
+  const store = openRunStore(opts.runsDir);
   try {
     const runs = store.listRuns().map((r) => {
       const stages = store.stages(r.name).map((s) => s.name);
@@ -39,7 +40,7 @@ function list(opts: Opts): void {
 }
 
 function show(name: string, opts: Opts): void {
-  const store = openStore(opts.runsDir);
+  const store = openRunStore(opts.runsDir);
   try {
     const run = requireRun(store, name);
     const summary = summarize(name, runConfig(run), store);
@@ -67,7 +68,7 @@ function show(name: string, opts: Opts): void {
 }
 
 function compare(names: string[], opts: Opts): void {
-  const store = openStore(opts.runsDir);
+  const store = openRunStore(opts.runsDir);
   try {
     const summaries = names.map((n) => summarize(n, runConfig(requireRun(store, n)), store));
     if (opts.json)

@@ -2,13 +2,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { datasetPath } from '../../data/datasets.js';
 import { runCli } from '../cli-harness.js';
 
-const gsm8k = fileURLToPath(
-  new URL('../../../../shared/datasets/gsm8k/test.jsonl', import.meta.url),
-);
+const gsm8k = datasetPath('gsm8k:test');
 const tmp = mkdtempSync(join(tmpdir(), 'score-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

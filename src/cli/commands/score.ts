@@ -41,7 +41,10 @@ export function command(): Command {
       '--predictions <file>',
       'JSONL lines {"index", "completion"}; index is the 0-based problem position in the test file',
     )
-    .option('--data <file>', 'the test file (default: ../shared/datasets/<task>/...)')
+    .option(
+      '--data <file>',
+      'the test file (default: the copy the package ships, datasets/<task>/)',
+    )
     .option('--json', 'print one JSON object')
     .addHelpText(
       'after',

@@ -159,6 +159,10 @@ export function command(): Command {
       '--task <name>',
       'task whose verdict parser self_refine uses (default: the "verdict: correct|wrong" line)',
     )
+    .option(
+      '--teacher <task>',
+      'serve the task\'s programmatic checker as a teacher model (e.g. equations → "equations-checker")',
+    )
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 = any free port)', '8000')
     .option(

@@ -1,7 +1,8 @@
 // `self-evolve train`: trains an embedded model on JSONL examples, from a checkpoint or a fresh
 // model, and saves a checkpoint directory atomically.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { readTrainingFile } from '../../data/training-examples.js';
 import {
   DEFAULT_SHAPE,
   Engine,
@@ -15,10 +16,10 @@ import {
   openKernels,
   parseInteger,
   parseNumber,
-  readExamples,
   trainingProgress,
   withKernelsOptions,
 } from '../engine-cli.js';
+import { refuseExisting } from '../options.js';
 
 interface TrainOptions {
   data: string;
@@ -42,7 +43,7 @@ export function command(): Command {
     .description('Train an embedded model on JSONL examples and save a checkpoint')
     .requiredOption(
       '--data <file.jsonl>',
-      'examples: {"prompt","response"}, {"text"} or {"turns":[...]} per line',
+      'examples: {"prompt","response"}, D_meta tuples, {"text"}, {"turns":[...]} or chat rows',
     )
     .requiredOption('--out <dir>', 'checkpoint directory to write')
     .option('--from <dir>', 'start from this checkpoint (default: a new model)')
@@ -66,7 +67,10 @@ export function command(): Command {
     .addHelpText(
       'after',
       `
-Loss is computed only on turns marked "train" ({"prompt","response"} lines train the response).
+Loss is computed only on turns marked "train": {"prompt","response"} lines train the response;
+D_meta tuples ({"prompt","response","feedback","refinement"?}, as \`meta build\` writes them) train
+the feedback and the refinement, and lines with "kept": false are skipped; chat rows (OpenAI
+"messages", TRL "prompt"/"completion") train the assistant's answer. An unknown field is an error.
 A new model's default shape: ${JSON.stringify(DEFAULT_SHAPE)}.
 
 Examples:
@@ -78,14 +82,8 @@ Examples:
 }
 
 async function runTrain(opts: TrainOptions): Promise<void> {
-  if (existsSync(opts.out) && !opts.force) {
-    throw new InvalidInputError(
-      `${opts.out} already exists`,
-      { field: '--out' },
-      { hint: 'choose another --out, or pass --force to replace it' },
-    );
-  }
-  const examples = readExamples(opts.data);
+  refuseExisting(opts.out, '--out', opts.force);
+  const { examples, skipped } = readTrainingFile(opts.data);
   const settings: TrainSettings = {
     steps: opts.steps === undefined ? undefined : parseInteger(opts.steps, '--steps', 1),
     epochs: parseInteger(opts.epochs ?? '1', '--epochs', 1),
@@ -118,6 +116,7 @@ async function runTrain(opts: TrainOptions): Promise<void> {
       kernels: kernels.name,
       params: engine.model.parameterCount,
       examples: examples.length,
+      skipped,
       steps: result.steps,
       loss_first: result.losses[0],
       loss_last: result.losses.at(-1),

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { InvalidInputError } from '../../spec/errors.js';
 import { isLoopback, startUi } from '../../ui/start-ui.js';
 import { intOption } from '../options.js';
-import { withRunsDir } from '../self-runtime.js';
+import { withRunsDir } from '../run-cli.js';
 
 interface Opts {
   runsDir: string;

@@ -9,7 +9,7 @@ import { Engine, encodePrompt, Tokenizer } from '../../engine/index.js';
 import { exportGguf } from '../../gguf/export-gguf.js';
 import { CheckpointError, ContextLengthError, InvalidInputError } from '../../spec/errors.js';
 import type { CompletionRequest } from '../../spec/language-model.js';
-import { LlamaCppLanguageModel } from './llama-cpp-language-model.js';
+import { LlamaCppLanguageModel, serializeFirstSampling } from './llama-cpp-language-model.js';
 import { renderJsonFeedback } from './verdict-grammar.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llama-cpp-'));
@@ -175,6 +175,37 @@ describe('LlamaCppLanguageModel', () => {
     await expect(
       LlamaCppLanguageModel.load({ modelPath: join(dir, 'tiny', 'config.json') }),
     ).rejects.toThrow(/config.json: llama.cpp cannot load it/);
+  });
+
+  it('samples alone first after each decode, then together (llama.cpp reorders outputs unlocked)', async () => {
+    const log: string[] = [];
+    const native = {
+      decodeBatch: async () => {
+        log.push('decode');
+      },
+      sampleToken: (i: number) => {
+        log.push(`start ${i}`);
+        return new Promise((done) =>
+          setTimeout(() => {
+            log.push(`end ${i}`);
+            done(i);
+          }, 5),
+        );
+      },
+    };
+    const context = { _ctx: native } as unknown as Parameters<typeof serializeFirstSampling>[0];
+    serializeFirstSampling(context);
+    for (let step = 0; step < 2; step++) {
+      await native.decodeBatch();
+      expect(await Promise.all([0, 1, 2].map((i) => native.sampleToken(i)))).toEqual([0, 1, 2]);
+    }
+    const once = ['decode', 'start 0', 'end 0', 'start 1', 'start 2', 'end 1', 'end 2'];
+    expect(log).toEqual([...once, ...once]);
+    // The real context has the internals this relies on (a node-llama-cpp upgrade may move them).
+    const llm = await LlamaCppLanguageModel.load({ modelPath: file, sequences: 2 });
+    const ctx = (llm as unknown as { context: { _ctx: object } }).context._ctx;
+    expect(Object.hasOwn(ctx, 'sampleToken') && Object.hasOwn(ctx, 'decodeBatch')).toBe(true);
+    await llm.close();
   });
 
   it('renders JSON verdicts as feedback text and keeps cut-off JSON as it is', () => {

@@ -120,6 +120,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
         experimentalKvCacheKeyType: kvCache,
         experimentalKvCacheValueType: kvCache,
       });
+      serializeFirstSampling(context);
       const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
       const grammar = await createGrammar(options);
       return new LlamaCppLanguageModel(model, context, pool, options, native, grammar);
@@ -252,6 +253,43 @@ export class LlamaCppLanguageModel implements LanguageModel {
   static runtime(gpu: LlamaGpu = false) {
     return llamaRuntime(gpu);
   }
+}
+
+/**
+ * Makes the first token sampling after each decode run alone. node-llama-cpp samples every
+ * sequence of a batch at once, each on a libuv worker thread, and llama.cpp's first logits access
+ * after a decode applies the batch's pending output reordering (`output_reorder`, for a batch of
+ * several sequences that the KV cache split out of order) without a lock. Two samplers doing it
+ * together swap rows twice or halfway, so a sequence can sample from another's logits: under load,
+ * now and then a wrong token. Once reordered, the logits are only read, so the other samplers then
+ * run together. Wraps node-llama-cpp's internal `_ctx` (3.21.1); without one, nothing changes.
+ */
+export function serializeFirstSampling(context: LlamaContext): void {
+  type Native = (...args: unknown[]) => Promise<unknown>;
+  const ctx = (context as unknown as { _ctx?: Record<string, unknown> })._ctx;
+  const decode = ctx?.decodeBatch as Native | undefined;
+  const sample = ctx?.sampleToken as Native | undefined;
+  if (!ctx || typeof decode !== 'function' || typeof sample !== 'function') return;
+  let decoded = false;
+  let first: Promise<unknown> = Promise.resolve();
+  const run = (args: unknown[]) => sample.apply(ctx, args);
+  // Own properties: the native class's methods are read-only.
+  Object.defineProperty(ctx, 'decodeBatch', {
+    value: async (...args: unknown[]) => {
+      const result = await decode.apply(ctx, args);
+      decoded = true;
+      return result;
+    },
+  });
+  Object.defineProperty(ctx, 'sampleToken', {
+    value: (...args: unknown[]) => {
+      const after = () => run(args);
+      if (!decoded) return first.then(after, after);
+      decoded = false;
+      first = run(args);
+      return first;
+    },
+  });
 }
 
 /** Index of the first stop string in `text`, or -1. */

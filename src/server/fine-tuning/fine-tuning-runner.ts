@@ -3,11 +3,11 @@
 // events. Each fine-tuned model gets result files: a metrics CSV and, for llama.cpp users, the
 // model as GGUF.
 
+import { parseTrainingExamples } from '../../data/training-examples.js';
 import { toSettings } from '../../engine/embedded-trainer.js';
 import { EmbeddedTrainer, loadCheckpoint } from '../../engine/index.js';
 import { checkpointToGguf } from '../../gguf/export-gguf.js';
 import { CancelledError, InvalidInputError } from '../../spec/errors.js';
-import { readSftJsonl } from '../../trainers/training-rows.js';
 import { HttpError } from '../openai-error.js';
 import {
   type FineTuningStore,
@@ -208,7 +208,10 @@ export class FineTuningRunner {
   private async run(job: JobRecord, signal: AbortSignal): Promise<void> {
     const { store } = this.options;
     const file = store.files.get(job.training_file)!;
-    const examples = readSftJsonl(store.content(file.id).toString('utf8'), file.filename);
+    const { examples } = parseTrainingExamples(
+      store.content(file.id).toString('utf8'),
+      file.filename,
+    );
     const base = this.options.checkpointOf(job.model);
     if (!base) throw new Error(`the model "${job.model}" is gone`);
     this.setStatus(job, 'running', `Fine-tuning job started: ${examples.length} examples`);

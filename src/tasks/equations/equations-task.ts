@@ -33,6 +33,10 @@ export class EquationsTask implements Task {
     return readVerdict(feedback);
   }
 
+  formatAnswer(answer: string): string {
+    return `answer: ${answer}`;
+  }
+
   /** `n` problems with answers and worked solutions; ids carry the seed and position. */
   generate(n: number, seed: number): Problem[] {
     return generateEquations(n, seed, this.params).map((eq, i) => ({

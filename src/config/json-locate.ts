@@ -6,6 +6,23 @@ import { InvalidInputError } from '../spec/errors.js';
 
 /** 1-based line where the value at `path` starts (or the nearest existing parent); 1 if unknown. */
 export function lineOfPath(text: string, path: readonly (string | number)[]): number {
+  return lineIn(pathLines(text), path);
+}
+
+/** The line of `path` in a map made by `pathLines` (or of its nearest existing parent). */
+export function lineIn(
+  lines: ReadonlyMap<string, number>,
+  path: readonly (string | number)[],
+): number {
+  for (let n = path.length; n >= 0; n--) {
+    const hit = lines.get(path.slice(0, n).map(String).join('\u0000'));
+    if (hit !== undefined) return hit;
+  }
+  return 1;
+}
+
+/** The line where every value of a JSON text starts, by path: one pass, for many lookups. */
+export function pathLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
   let pos = 0;
   let line = 1;
@@ -55,13 +72,9 @@ export function lineOfPath(text: string, path: readonly (string | number)[]): nu
   try {
     value('');
   } catch {
-    return 1;
+    // A text that does not scan leaves what was found so far.
   }
-  for (let n = path.length; n >= 0; n--) {
-    const hit = lines.get(path.slice(0, n).map(String).join('\u0000'));
-    if (hit !== undefined) return hit;
-  }
-  return 1;
+  return lines;
 }
 
 /** The line and column of a JSON.parse error at character `offset`. */

@@ -1,17 +1,18 @@
-// Tiny configs for the pipeline's tests (real engine, seconds per run): a 1-layer 32-wide model
+// Tiny configs for tests (real engine, seconds per run): a 1-layer 32-wide model
 // trained just long enough to write the section formats, so verdicts and refinements appear.
-import type { SelfConfigInput } from './config.js';
-import { EQUATIONS_ALPHABET } from './presets.js';
+import { EQUATIONS_ALPHABET } from '../config/presets.js';
+import type { RunConfigInput } from '../config/run-config.js';
 
 /** A whole SELF run in a few seconds on 2 cores. */
-export const TINY_CONFIG: SelfConfigInput = {
+export const TINY_CONFIG: RunConfigInput = {
   seed: 3,
-  model: {
-    kind: 'embedded',
-    id: 'new',
-    meta: {
-      config: { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, contextLength: 256 },
-      alphabet: EQUATIONS_ALPHABET,
+  models: {
+    student: {
+      kind: 'embedded',
+      new: {
+        config: { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, contextLength: 256 },
+        alphabet: EQUATIONS_ALPHABET,
+      },
     },
   },
   task: {

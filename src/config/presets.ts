@@ -1,25 +1,26 @@
 // Ready-made configs: `demo` (what `npm start` runs, about 11 minutes on 2 cores) and `quick`
 // (about 2 minutes, for tests and a first look: too short for the critique to be learnt, so its
-// results are weak; docs/results.md).
-import type { SelfConfigInput } from './config.js';
+// results are weak; docs/results.md). `none` is the schema's defaults alone.
+import type { RunConfigInput } from './run-config.js';
 
 /** Every character the equations task writes, so a fresh char-level tokenizer covers them all. */
 export const EQUATIONS_ALPHABET = ' \n-+*/=:,.0123456789Sabcdefghijklmnopqrstuvwxyz';
 
-const MODEL = {
+/** The demo's student: a fresh 0.4M-parameter embedded model with the task's alphabet. */
+const STUDENT = {
   kind: 'embedded',
-  id: 'new',
-  meta: {
+  new: {
     config: { dModel: 128, nLayers: 2, nHeads: 4, dFF: 352, contextLength: 320 },
     alphabet: EQUATIONS_ALPHABET,
   },
-};
+} as const;
 
 // Batch 4 everywhere: at the same tokens per second as batch 32, eight times the optimizer steps,
 // which is what the column critique needs to be learnt (docs/results.md, "What made it work").
-export const PRESETS: Record<'demo' | 'quick', SelfConfigInput> = {
+export const PRESETS: Record<'demo' | 'quick' | 'none', RunConfigInput> = {
+  none: {},
   demo: {
-    model: MODEL,
+    models: { student: STUDENT },
     data: { train: 3000, test: 300 },
     base: { train: { epochs: 5, batchSize: 4, learningRate: 7e-4 } },
     meta: {
@@ -41,7 +42,7 @@ export const PRESETS: Record<'demo' | 'quick', SelfConfigInput> = {
     eval: { refine: 2 },
   },
   quick: {
-    model: MODEL,
+    models: { student: STUDENT },
     data: { train: 1500, test: 100 },
     base: { train: { epochs: 4, batchSize: 4, learningRate: 1e-3 } },
     meta: {
