@@ -132,7 +132,39 @@ describe('self-evolve demo --quick', () => {
         'assistant',
       ]);
     }
-    expect(existsSync(join(out, 'dpo.jsonl'))).toBe(true);
+    const rows = (name: string) =>
+      readFileSync(join(out, name), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    // DPO pairs in TRL's conversational preference form, as docs/trainers.md shows them.
+    for (const pair of rows('dpo.jsonl')) {
+      expect(pair.prompt[0].role).toBe('user');
+      expect(pair.chosen).toEqual([{ role: 'assistant', content: expect.any(String) }]);
+      expect(pair.rejected).toEqual([{ role: 'assistant', content: expect.any(String) }]);
+    }
+    // The meta-skill corpus as chat rows: a critique row per kept tuple, a refinement row per
+    // correction, each asking with the chat templates.
+    const corpus = rows('meta.jsonl');
+    expect(corpus.length).toBe(exported.counts.meta);
+    expect(corpus.length).toBeGreaterThanOrEqual(summary.stages[1].kept);
+    expect(
+      corpus.some((r: { messages: { content: string }[] }) =>
+        r.messages.at(-2)?.content.includes('Review of the solution'),
+      ),
+    ).toBe(true);
+    // Every meta and round sample, with its verdict, kept flag and reason.
+    const episodes = rows('episodes.jsonl');
+    const generated = summary.stages.reduce(
+      (n: number, st: { generated: number | null }) => n + (st.generated ?? 0),
+      0,
+    );
+    expect(episodes.length).toBe(generated);
+    expect(episodes.filter((e) => e.kept).length).toBe(
+      summary.stages.reduce((n: number, st: { kept: number | null }) => n + (st.kept ?? 0), 0),
+    );
+    for (const e of episodes)
+      expect(Object.keys(e)).toEqual(expect.arrayContaining(['verdict', 'kept', 'reason']));
     const again = cli('export', 'demo-quick', '--out', out);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/chat\.jsonl: already exists/);
