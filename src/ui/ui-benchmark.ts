@@ -111,10 +111,9 @@ export async function runUiBenchmark(options: UiBenchmarkOptions): Promise<UiBen
       name: 'bench',
       dir: join(runsDir, 'bench'),
       rounds,
-      // The equations task has about 10,000 distinct problems, so round prompts that repeat a
-      // held-out one are dropped (as the pipeline does): a small test set keeps that near 4%.
+      // Round prompts are drawn apart from the held-out set, so each round has exactly `prompts`.
       metaPrompts: Math.round(options.samples * 0.1),
-      prompts: Math.ceil((options.samples * 0.884) / (rounds * 0.95)),
+      prompts: Math.round((options.samples * 0.88) / rounds),
       test: Math.round(options.samples * 0.004),
     });
     generateSeconds = (performance.now() - started) / 1000;
