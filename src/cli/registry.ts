@@ -33,6 +33,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./commands/runs.js'),
   },
   {
+    name: 'ui',
+    summary: 'a local web app over the runs: live progress, plots, episodes, compare (read-only)',
+    load: () => import('./commands/ui.js'),
+  },
+  {
     name: 'ask',
     summary: "answer a prompt with a run's model and online self-refinement",
     load: () => import('./commands/ask.js'),

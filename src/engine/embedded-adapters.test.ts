@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContextLengthError } from '../spec/errors.js';
 import type { CompletionRequest, LanguageModel } from '../spec/language-model.js';
 import type { ModelRef, SftExample, TrainProgress } from '../spec/trainer.js';
-import { EmbeddedTrainer } from './embedded-trainer.js';
+import { EmbeddedTrainer, lossCurve } from './embedded-trainer.js';
 
 const PAIRS = [
   ['x=2+3', '5', 'correct'],
@@ -66,6 +66,15 @@ describe('embedded Trainer, ModelLoader and LanguageModel', () => {
     expect(ref).toMatchObject({ kind: 'embedded', id: join(dir, 'meta'), parent: 'new' });
     expect(ref.meta?.steps).toBe(120);
     expect(ref.meta?.finalLoss).toBeLessThan(0.05);
+    // The loss curve the UI plots: one point per step here (under 200 steps), ending at the last.
+    const curve = ref.meta?.lossCurve as [number, number][];
+    expect(curve).toHaveLength(120);
+    expect(curve.at(-1)).toEqual([120, Number(Number(ref.meta?.finalLoss).toPrecision(5))]);
+    expect(curve[0][1]).toBeGreaterThan(curve.at(-1)![1]);
+    expect(lossCurve([4, 2, 3, 1, 5], 2)).toEqual([
+      [3, 3],
+      [5, 3],
+    ]);
     expect(progress.map((p) => p.step)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     expect(progress.at(-1)?.totalSteps).toBe(120);
   });

@@ -101,6 +101,7 @@ export class EmbeddedTrainer implements Trainer, ModelLoader {
         settings,
         steps: result.steps,
         finalLoss: result.losses.at(-1),
+        lossCurve: lossCurve(result.losses),
         tokensPerSecond: Math.round(result.tokensPerSecond),
         seconds: Number(result.seconds.toFixed(2)),
       };
@@ -144,6 +145,21 @@ export class EmbeddedTrainer implements Trainer, ModelLoader {
     }
     return this.kernels;
   }
+}
+
+/**
+ * The loss by step, averaged over windows so that at most `points` pairs `[last step, mean loss]`
+ * remain (what the UI and report.html plot; a checkpoint's meta stays small).
+ */
+export function lossCurve(losses: readonly number[], points = 200): [number, number][] {
+  const width = Math.max(1, Math.ceil(losses.length / points));
+  const out: [number, number][] = [];
+  for (let start = 0; start < losses.length; start += width) {
+    const window = losses.slice(start, start + width);
+    const mean = window.reduce((a, b) => a + b, 0) / window.length;
+    out.push([start + window.length, Number(mean.toPrecision(5))]);
+  }
+  return out;
 }
 
 function newTokenizer(meta: NewModelMeta, examples: readonly SftExample[]): Tokenizer {

@@ -72,6 +72,48 @@ export function runStoreContract(name: string, make: () => RunStore): void {
       store.close();
     });
 
+    it('keeps a whole trace, null verdicts and missing refinements as written', () => {
+      const store = make();
+      store.createRun({ name: 't', config: {}, seed: 1, dir: '/tmp/t' });
+      const traced: SampleRecord = {
+        ...sample('round-1', 0, 0),
+        verdict: null,
+        refinement: 'x = 1\nanswer: 1',
+        attempts: [
+          { text: 'x = 0\nanswer: 0', feedback: 'no verdict here', verdict: null },
+          { text: 'x = 1\nanswer: 1', feedback: 'verdict: correct', verdict: 'correct' },
+        ],
+      };
+      const bare: SampleRecord = { ...sample('round-1', 0, 1), feedback: undefined };
+      store.putChunk('t', 'round-1', 0, [traced, bare]);
+      const [a, b] = store.samples('t', 'round-1');
+      expect(a).toEqual(traced);
+      expect(b.feedback).toBeUndefined();
+      expect(b.refinement).toBeUndefined();
+      store.close();
+    });
+
+    it('clears one stage or deletes one run and leaves the others alone', () => {
+      const store = make();
+      for (const run of ['one', 'two']) {
+        store.createRun({ name: run, config: {}, seed: 1, dir: `/tmp/${run}` });
+        store.putChunk(run, 'meta', 0, [sample('meta', 0, 0)]);
+        store.putChunk(run, 'round-1', 0, [sample('round-1', 0, 0), sample('round-1', 0, 1)]);
+      }
+      store.clearStage('one', 'round-1');
+      expect(store.samples('one').map((s) => s.stage)).toEqual(['meta']);
+      expect(store.chunks('one', 'round-1').size).toBe(0);
+      expect(store.samples('two')).toHaveLength(3);
+      // A cleared chunk can be written again (what a changed stage config does).
+      store.putChunk('one', 'round-1', 0, [sample('round-1', 0, 0)]);
+      expect(store.samples('one', 'round-1')).toHaveLength(1);
+      store.deleteRun('two');
+      expect(store.samples('two')).toEqual([]);
+      expect(store.listRuns().map((r) => r.name)).toEqual(['one']);
+      expect(store.samples('one')).toHaveLength(2);
+      store.close();
+    });
+
     it('records models with lineage and stage metrics', () => {
       const store = make();
       store.createRun({ name: 'm', config: {}, seed: 1, dir: '/tmp/m' });

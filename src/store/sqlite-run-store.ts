@@ -1,5 +1,6 @@
 // The run store on SQLite (better-sqlite3): one database file holds every run. WAL mode lets a
-// reader (`self-evolve runs`) look while a run writes; each chunk of samples is one transaction.
+// reader (`self-evolve runs`, `self-evolve ui`) look while a run writes; each chunk of samples is
+// one transaction. Opened read-only, it never writes to the file (the UI's guarantee).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,29 +14,7 @@ import type {
   SampleRecord,
   StageRecord,
 } from '../spec/run-store.js';
-
-const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS runs (
-  name TEXT PRIMARY KEY, status TEXT NOT NULL, config TEXT NOT NULL, seed INTEGER NOT NULL,
-  dir TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS chunks (
-  run TEXT NOT NULL, stage TEXT NOT NULL, chunk INTEGER NOT NULL, created_at TEXT NOT NULL,
-  PRIMARY KEY (run, stage, chunk));
-CREATE TABLE IF NOT EXISTS samples (
-  run TEXT NOT NULL, stage TEXT NOT NULL, chunk INTEGER NOT NULL, idx INTEGER NOT NULL,
-  problem_id TEXT NOT NULL, prompt TEXT NOT NULL, response TEXT NOT NULL, feedback TEXT,
-  verdict TEXT, refinement TEXT, attempts TEXT NOT NULL, kept INTEGER NOT NULL,
-  reason TEXT NOT NULL, seed INTEGER NOT NULL, tokens INTEGER NOT NULL,
-  PRIMARY KEY (run, stage, chunk, idx));
-CREATE TABLE IF NOT EXISTS models (
-  run TEXT NOT NULL, name TEXT NOT NULL, ref TEXT NOT NULL, parent TEXT, created_at TEXT NOT NULL,
-  PRIMARY KEY (run, name));
-CREATE TABLE IF NOT EXISTS stages (
-  run TEXT NOT NULL, name TEXT NOT NULL, metrics TEXT NOT NULL, seconds REAL NOT NULL,
-  finished_at TEXT NOT NULL, PRIMARY KEY (run, name));
-`;
+import { migrate, SCHEMA_VERSION } from './sqlite-schema.js';
 
 interface RunRow {
   name: string;
@@ -47,7 +26,8 @@ interface RunRow {
   updated_at: string;
 }
 
-interface SampleRow {
+/** A row of the `samples` table (schema 2 adds `id`). */
+export interface SampleRow {
   stage: string;
   chunk: number;
   idx: number;
@@ -78,7 +58,8 @@ function toRun(row: RunRow): RunRecord {
   };
 }
 
-function toSample(row: SampleRow): SampleRecord {
+/** A `samples` row as the port's record. */
+export function toSample(row: SampleRow): SampleRecord {
   return {
     stage: row.stage,
     chunk: row.chunk,
@@ -97,17 +78,30 @@ function toSample(row: SampleRow): SampleRecord {
   };
 }
 
-/** A RunStore in one SQLite file (created with its folder when missing). */
+export interface SqliteRunStoreOptions {
+  /**
+   * Open an existing store without ever writing to it: no migration, and every write method
+   * throws. Readers accept schema versions 1 and 2.
+   */
+  readonly readonly?: boolean;
+  /** How long a statement waits for another process's lock, in ms (default 10,000). */
+  readonly busyTimeoutMs?: number;
+}
+
+/** A RunStore in one SQLite file (created with its folder when missing, unless read-only). */
 export class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
+  readonly readonly: boolean;
 
-  constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  constructor(
+    readonly path: string,
+    options: SqliteRunStoreOptions = {},
+  ) {
+    this.readonly = options.readonly ?? false;
+    if (path !== ':memory:' && !this.readonly) mkdirSync(dirname(path), { recursive: true });
     try {
-      this.db = new Database(path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('busy_timeout = 10000');
-      this.db.pragma('synchronous = NORMAL');
+      this.db = new Database(path, { readonly: this.readonly, fileMustExist: this.readonly });
+      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
       const version = this.db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) {
         throw new InvalidInputError(
@@ -116,8 +110,17 @@ export class SqliteRunStore implements RunStore {
           { hint: 'upgrade self-evolve or use another --runs-dir' },
         );
       }
-      this.db.exec(SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      if (this.readonly) {
+        if (version < 1) {
+          throw new InvalidInputError('not a self-evolve run store (no schema version)', {
+            file: path,
+          });
+        }
+      } else {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = NORMAL');
+        migrate(this.db);
+      }
     } catch (error) {
       if (SelfEvolveError.isInstance(error)) throw error;
       throw new InvalidInputError(`cannot open the run store: ${(error as Error).message}`, {
@@ -126,7 +129,27 @@ export class SqliteRunStore implements RunStore {
     }
   }
 
+  /**
+   * The connection, for read-only SQL beside the port (the UI's episode queries). Writing through
+   * it bypasses the port's guarantees; on a read-only store SQLite refuses writes.
+   */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
+  /** The schema version of the file (1 or 2). */
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  private writable(): void {
+    if (this.readonly) {
+      throw new InvalidInputError('the run store is open read-only', { file: this.path });
+    }
+  }
+
   createRun(run: NewRun, options: { force?: boolean } = {}): RunRecord {
+    this.writable();
     const create = this.db.transaction(() => {
       if (this.getRun(run.name)) {
         if (!options.force) {
@@ -166,18 +189,21 @@ export class SqliteRunStore implements RunStore {
   }
 
   setStatus(name: string, status: RunStatus): void {
+    this.writable();
     this.db
       .prepare('UPDATE runs SET status = ?, updated_at = ? WHERE name = ?')
       .run(status, now(), name);
   }
 
   setConfig(name: string, config: Readonly<Record<string, unknown>>): void {
+    this.writable();
     this.db
       .prepare('UPDATE runs SET config = ?, updated_at = ? WHERE name = ?')
       .run(JSON.stringify(config), now(), name);
   }
 
   deleteRun(name: string): void {
+    this.writable();
     const remove = this.db.transaction(() => {
       for (const table of ['samples', 'chunks', 'models', 'stages']) {
         this.db.prepare(`DELETE FROM ${table} WHERE run = ?`).run(name);
@@ -188,6 +214,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   putChunk(run: string, stage: string, chunk: number, samples: readonly SampleRecord[]): void {
+    this.writable();
     const insertChunk = this.db.prepare(
       'INSERT INTO chunks (run, stage, chunk, created_at) VALUES (?, ?, ?, ?)',
     );
@@ -240,6 +267,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   clearStage(run: string, stage: string): void {
+    this.writable();
     const clear = this.db.transaction(() => {
       this.db.prepare('DELETE FROM samples WHERE run = ? AND stage = ?').run(run, stage);
       this.db.prepare('DELETE FROM chunks WHERE run = ? AND stage = ?').run(run, stage);
@@ -248,6 +276,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   putModel(run: string, model: ModelRecord): void {
+    this.writable();
     this.db
       .prepare(
         'INSERT OR REPLACE INTO models (run, name, ref, parent, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -276,6 +305,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   putStage(run: string, stage: StageRecord): void {
+    this.writable();
     this.db
       .prepare(
         'INSERT OR REPLACE INTO stages (run, name, metrics, seconds, finished_at) VALUES (?, ?, ?, ?, ?)',

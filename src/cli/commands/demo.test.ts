@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHART_JS_VERSION } from '../../report/chart-library.js';
 
 const bin = join(import.meta.dirname, '../../../bin/self-evolve.js');
 const dir = mkdtempSync(join(tmpdir(), 'demo-'));
@@ -92,8 +93,14 @@ describe('self-evolve demo --quick', () => {
     for (const s of summary.stages.slice(2)) expect(s.kept).toBeLessThanOrEqual(s.generated);
 
     const report = readFileSync(join(runsDir, 'demo-quick', 'report.html'), 'utf8');
-    expect(report).toContain('<svg');
-    expect(report).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    // Self-contained: the plots are canvases drawn by Chart.js, inlined with its draw script;
+    // nothing is loaded from elsewhere (no script src, stylesheet link, image or url()).
+    expect(report).toContain('<canvas data-chart=');
+    expect(report).toContain(`Chart.js v${CHART_JS_VERSION}`);
+    expect(report.match(/<script>/g)).toHaveLength(2);
+    expect(report).not.toMatch(
+      /<script[^>]*\ssrc\s*=|<link\b|<img\b|<iframe\b|(?:src|href)\s*=\s*["']?(?:https?:)?\/\/|url\(\s*["']?(?:https?:)?\/\/|@import/i,
+    );
 
     expect(cli('runs').stdout).toMatch(/demo-quick\s+finished/);
     const shown = JSON.parse(cli('runs', 'show', 'demo-quick', '--json').stdout);
