@@ -25,6 +25,11 @@ const stage = (name: string, direct: number, refined: number): StageSummary => (
   data_feedback_precision: null,
   data_feedback_recall: null,
   tokens: 1000,
+  kept_recall: null,
+  filter: null,
+  trained_chars: null,
+  sft: null,
+  errors: 0,
 });
 
 const summary: RunSummary = {

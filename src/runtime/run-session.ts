@@ -259,7 +259,14 @@ export function writeReport(store: RunStore, run: RunRecord, config: RunConfig):
     ...samples.filter((s) => !s.kept).slice(0, 2),
   ];
   const path = join(run.dir, 'report.html');
-  writeFileAtomic(path, htmlReport({ summary, config, examples }), { force: true });
+  const report = htmlReport({
+    summary,
+    config,
+    examples,
+    models: store.models(run.name),
+    stages: store.stages(run.name),
+  });
+  writeFileAtomic(path, report, { force: true });
   return path;
 }
 

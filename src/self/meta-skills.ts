@@ -114,12 +114,19 @@ export async function metaSkillSamples(options: MetaSkillOptions): Promise<Sampl
     });
   });
   // A student answer that failed (too long a prompt, say) is not reviewed: it counts as failed.
-  const reviews = await Promise.all(
-    written.map((job) =>
+  // Every review finishes before a failure of one stops the chunk: what the teacher answered is
+  // then in the response cache, and a resumed run does not pay for it twice.
+  const settled = await Promise.allSettled(
+    written.map(async (job) =>
       job.error === undefined
         ? options.teacher.review(job.problem, job.response)
         : { feedback: '', refinement: undefined },
     ),
+  );
+  const failure = settled.find((r) => r.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+  const reviews = settled.map(
+    (r) => (r as PromiseFulfilledResult<{ feedback: string; refinement?: string }>).value,
   );
   let errors = 0;
   return written.map((job, k) => {

@@ -98,7 +98,11 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
         filter: settings.evolve.filter,
       };
     });
-    await ctx.sftTwin(name, settings.evolve.from === 'meta' ? 'sft-meta' : `sft-${previous}`, settings.evolve.train);
+    await ctx.sftTwin(
+      name,
+      settings.evolve.from === 'meta' ? 'sft-meta' : `sft-${previous}`,
+      settings.evolve.train,
+    );
   }
   ports.store.setStatus(input.run, 'finished');
   return summarize(input.run, settings, ports.store);
@@ -170,7 +174,11 @@ class Context {
         const budget = { examples: self.trained_on, chars: self.trained_chars ?? 0 };
         const examples = matchedQa(this.data.qaExamples, budget, controls.match);
         await this.train(twin, parent, examples, hyperparameters);
-        return { trained_on: examples.length, trained_chars: trainingChars(examples), twin_of: name };
+        return {
+          trained_on: examples.length,
+          trained_chars: trainingChars(examples),
+          twin_of: name,
+        };
       },
       0,
     );

@@ -34,7 +34,11 @@ export function keepAll(): FilterDecision {
 }
 
 /** The oracle control: keep the final answer when it matches the label. */
-export function oracleFilter(task: Task, trace: RefineTrace, label: string | undefined): FilterDecision {
+export function oracleFilter(
+  task: Task,
+  trace: RefineTrace,
+  label: string | undefined,
+): FilterDecision {
   if (label === undefined) return { kept: false, reason: 'no label (oracle control)' };
   return task.isCorrect(finalText(trace), label)
     ? { kept: true, reason: 'matches the label (oracle control)' }
@@ -79,7 +83,11 @@ export function decide(
   }
   return group.map((trace, s) => {
     let d =
-      filter === 'none' ? keepAll() : filter === 'oracle' ? oracleFilter(task, trace, label) : selfFilter(task, trace);
+      filter === 'none'
+        ? keepAll()
+        : filter === 'oracle'
+          ? oracleFilter(task, trace, label)
+          : selfFilter(task, trace);
     if (filter === 'self' && d.kept && agree > 0 && count(answers[s]) < agree)
       d = { kept: false, reason: `only ${count(answers[s])} of ${group.length} samples agree` };
     return one(d);

@@ -28,7 +28,11 @@ export interface StageSummary {
    * The compute-matched SFT control at this stage (`controls.sft`): the twin trained on D_QA alone
    * with the same budget, direct accuracy on the same test set.
    */
-  readonly sft: { readonly direct_acc: number; readonly trained_on: number; readonly trained_chars: number } | null;
+  readonly sft: {
+    readonly direct_acc: number;
+    readonly trained_on: number;
+    readonly trained_chars: number;
+  } | null;
   readonly seconds: number;
   readonly generated: number | null;
   readonly trained_on: number | null;
@@ -91,7 +95,11 @@ export function summarize(run: string, config: RoundsOf, store: RunStore): RunSu
       filter: m.filter ?? null,
       trained_chars: m.trained_chars ?? null,
       sft: twin
-        ? { direct_acc: twin.eval.direct_acc, trained_on: twin.trained_on, trained_chars: twin.trained_chars }
+        ? {
+            direct_acc: twin.eval.direct_acc,
+            trained_on: twin.trained_on,
+            trained_chars: twin.trained_chars,
+          }
         : null,
       seconds: round(record.seconds),
       generated: m.data?.generated ?? null,
