@@ -4,6 +4,7 @@
 // with its greedy verdict accuracy and exact-critique rate on 300 held-out candidates.
 // Run after `npm run build`:
 //   node scripts/critique-probe.mjs --critique columns --batch 4 --epochs 9
+//   node scripts/critique-probe.mjs --params '{"coefficient":[2,4],"constant":[1,9],"right":[0,45]}' --n 1000
 // docs/results.md ("What made it work") has the table this measured.
 import { parseArgs } from 'node:util';
 import { EQUATIONS_ALPHABET } from '../dist/config/presets.js';
@@ -21,9 +22,11 @@ const { values: o } = parseArgs({
     layers: { type: 'string', default: '2' },
     'd-model': { type: 'string', default: '128' },
     n: { type: 'string', default: '3000' },
+    params: { type: 'string', default: '{}' },
+    'd-ff': { type: 'string', default: '352' },
   },
 });
-const { task, teacher } = createTask('equations', { critique: o.critique });
+const { task, teacher } = createTask('equations', { critique: o.critique, ...JSON.parse(o.params) });
 
 let state = 12345;
 const rand = () => {
@@ -37,7 +40,7 @@ function candidate(problem) {
   const op = eq.form === 'ax-b' ? '+' : '-';
   let v;
   do v = eq.x + Math.round((rand() - 0.5) * 6);
-  while (v === eq.x || v < 0 || v > 9);
+  while (v === eq.x || v < 0 || v > 9 || eq.a * v > 99);
   const r = eq.a * v;
   return `${eq.a}*x = ${eq.c} ${op} ${eq.b} = ${r}\nx = ${r} / ${eq.a} = ${v}\nanswer: ${v}`;
 }
@@ -56,7 +59,7 @@ const config = {
   dModel: Number(o['d-model']),
   nLayers: Number(o.layers),
   nHeads: 4,
-  dFF: 352,
+  dFF: Number(o['d-ff']),
   contextLength: 320,
 };
 const ref = await trainer.train({

@@ -23,6 +23,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./commands/run.js'),
   },
   {
+    name: 'ablate',
+    summary: 'run SELF and its controls over seeds and compare them',
+    load: () => import('./commands/ablate.js'),
+  },
+  {
     name: 'resume',
     summary: 'finish a stopped or killed run',
     load: () => import('./commands/resume.js'),

@@ -15,6 +15,7 @@ import { formatTable } from '../report/table.js';
 import { executeRun } from '../runtime/run-session.js';
 import type { ProgressEvent } from '../self/pipeline.js';
 import type { RunSummary } from '../self/summary.js';
+import { InvalidInputError } from '../spec/errors.js';
 import type { RunRecord, RunStore } from '../spec/run-store.js';
 import { intOption } from './options.js';
 import { ProgressBar } from './progress.js';
@@ -35,8 +36,19 @@ export type PresetName = keyof typeof PRESETS;
  * config whose student is the embedded engine's) and `none` for a model of your own, whose
  * hyperparameters the demo's would not fit.
  */
-export function presetFor(config: string | undefined, named?: PresetName): PresetName {
-  if (named) return named;
+export function presetFor(config: string | undefined, named?: string): PresetName {
+  if (named !== undefined) {
+    if (!Object.hasOwn(PRESETS, named)) {
+      throw new InvalidInputError(
+        `unknown preset "${named}"`,
+        { field: '--preset' },
+        {
+          hint: `presets: ${Object.keys(PRESETS).join(', ')}`,
+        },
+      );
+    }
+    return named as PresetName;
+  }
   if (!config) return 'demo';
   const json = readJsonFile(config).json as { models?: { student?: { kind?: unknown } } } | null;
   const kind = json?.models?.student?.kind;

@@ -25,7 +25,10 @@ export const openAICompatibleSchema = z
   .object({
     kind: z.literal('openai-compatible'),
     /** e.g. `http://127.0.0.1:8000/v1`. */
-    baseURL: z.url(),
+    baseURL: z.url({
+      protocol: /^https?$/,
+      error: 'must be an http:// or https:// URL, e.g. http://127.0.0.1:8000/v1',
+    }),
     model: z.string().min(1),
     /** Name of the environment variable holding the API key. */
     apiKeyEnv: envName.optional(),

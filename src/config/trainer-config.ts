@@ -28,7 +28,9 @@ export const commandTrainerSchema = z
 export const openAITrainerSchema = z
   .object({
     kind: z.literal('openai'),
-    baseURL: z.url().default('https://api.openai.com/v1'),
+    baseURL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .default('https://api.openai.com/v1'),
     apiKeyEnv: envName.optional(),
     apiKey: noInlineKey,
     pollSeconds: z.number().positive().default(10),

@@ -93,6 +93,11 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointData> {
       hint: 'give the directory that `self-evolve train` wrote',
     });
   }
+  if (!existsSync(configPath)) {
+    throw new CheckpointError(dir, 'not a checkpoint directory (it has no config.json)', {
+      hint: 'give the directory that `self-evolve train` wrote',
+    });
+  }
   const header = await readJson(configPath);
   if (header.format !== CHECKPOINT_FORMAT)
     throw new CheckpointError(configPath, `format is not "${CHECKPOINT_FORMAT}"`);

@@ -1,6 +1,7 @@
 // Reads GGUF bytes back (versions 2 and 3): metadata of every type, tensor descriptions, and F32/F16
 // tensor data. Used by tests and `gguf inspect`; every bound is checked, so a damaged file gives a
 // CheckpointError naming the file instead of a crash.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { CheckpointError } from '../spec/errors.js';
 import {
   GGUF_DEFAULT_ALIGNMENT,
@@ -82,6 +83,29 @@ function readValue(src: ByteSource, type: number, fail: (m: string) => never): u
     default:
       return fail(`unknown metadata type ${type}`);
   }
+}
+
+/**
+ * Checks the first bytes of a GGUF file (magic and version) without reading the rest: what to do
+ * before handing a file to llama.cpp, which may read a damaged header for minutes.
+ */
+export function checkGgufHeader(file: string): void {
+  const head = Buffer.alloc(8);
+  let read = 0;
+  const fd = openSync(file, 'r');
+  try {
+    read = readSync(fd, head, 0, 8, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const fail = (message: string): never => {
+    throw new CheckpointError(file, `not a readable GGUF file: ${message}`, {
+      hint: 'give a .gguf file (e.g. from `self-evolve gguf export`)',
+    });
+  };
+  if (read < 8 || head.readUInt32LE(0) !== GGUF_MAGIC) fail('it does not start with "GGUF"');
+  const version = head.readUInt32LE(4);
+  if (version !== 2 && version !== 3) fail(`version ${version} is not supported (2 or 3)`);
 }
 
 /** Parses a GGUF file; `file` names it in errors. */

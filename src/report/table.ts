@@ -48,9 +48,14 @@ function grid(header: string[], rows: string[][]): string {
 
 /** The ablation table and the per-stage details, as aligned text. */
 export function formatTable(summary: RunSummary): string {
+  // With controls.sft, each trained stage's compute-matched SFT twin stands beside it.
+  const twins = summary.stages.some((s) => s.sft);
   const ablation = grid(
-    ['', 'accuracy'],
-    ablationRows(summary).map((r) => [r.label, pct(r.accuracy)]),
+    twins ? ['', 'accuracy', 'SFT, same budget'] : ['', 'accuracy'],
+    ablationRows(summary).map((r) => {
+      const twin = r.label.includes('online refinement') ? null : (r.stage.sft?.direct_acc ?? null);
+      return twins ? [r.label, pct(r.accuracy), pct(twin)] : [r.label, pct(r.accuracy)];
+    }),
   );
   const details = grid(
     [
@@ -82,5 +87,8 @@ export function formatTable(summary: RunSummary): string {
       s.seconds.toFixed(0),
     ]),
   );
-  return `${ablation}\n\n${details}\ntotal ${summary.total_seconds.toFixed(0)} s · fb prec/rec: precision and recall of the model's verdict "wrong" on the held-out set`;
+  const sftNote = twins
+    ? '\nSFT, same budget: the model before each stage trained on D_QA alone, as many characters as the stage read (controls.sft)'
+    : '';
+  return `${ablation}\n\n${details}\ntotal ${summary.total_seconds.toFixed(0)} s · fb prec/rec: precision and recall of the model's verdict "wrong" on the held-out set${sftNote}`;
 }

@@ -59,7 +59,8 @@ export function openRunStore(runsDir: string, options: { create?: boolean } = {}
       },
     );
   }
-  return new SqliteRunStore(file);
+  // Commands that only read open it read-only: a read-only runs folder serves them too.
+  return new SqliteRunStore(file, { readonly: options.create === false });
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -362,7 +363,8 @@ export async function loadRunModel(
       { hint: `models: ${models.map((m) => m.name).join(', ') || 'none'}` },
     );
   }
-  const wiring = await openRunModels(config, run.dir);
+  // Reading a run's model writes nothing: no response cache (answers are not stored).
+  const wiring = await openRunModels(config, run.dir, { cache: false });
   try {
     const model = await wiring.loader.load(record.ref);
     return {

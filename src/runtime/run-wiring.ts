@@ -93,7 +93,7 @@ export interface RunModels {
 export async function openRunModels(
   config: RunConfig,
   runDir: string,
-  options: { env?: NodeJS.ProcessEnv } = {},
+  options: { env?: NodeJS.ProcessEnv; cache?: boolean } = {},
 ): Promise<RunModels> {
   const entry = await resolveTask(config.task);
   const student = requireStudent(config);
@@ -103,12 +103,15 @@ export async function openRunModels(
     overwrite: true,
     onContextOverflow: 'error',
   });
-  mkdirSync(runDir, { recursive: true });
-  const cache = new ResponseCache(join(runDir, 'cache.sqlite'));
-  const spent = cache.totals();
+  let cache: ResponseCache | undefined;
+  if (options.cache !== false) {
+    mkdirSync(runDir, { recursive: true });
+    cache = new ResponseCache(join(runDir, 'cache.sqlite'));
+  }
+  const spent = cache?.totals();
   const ledger = new UsageLedger(config.budget, {
-    tokens: spent.inputTokens + spent.outputTokens,
-    costUsd: spent.costUsd,
+    tokens: spent ? spent.inputTokens + spent.outputTokens : 0,
+    costUsd: spent?.costUsd ?? 0,
   });
   const context: ModelContext = {
     engine,
@@ -137,7 +140,7 @@ export async function openRunModels(
     close: async () => {
       for (const m of opened.splice(0)) await m.close?.();
       await engine.close();
-      cache.close();
+      cache?.close();
     },
   };
 }

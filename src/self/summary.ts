@@ -112,7 +112,9 @@ export function summarize(run: string, config: RoundsOf, store: RunStore): RunSu
       errors: (m.eval.errors ?? 0) + (m.data?.errors ?? 0),
     });
   }
-  return { run, stages, total_seconds: round(stages.reduce((s, x) => s + x.seconds, 0)) };
+  // Every stage record counts, the controls' twins too.
+  const total = store.stages(run).reduce((n, r) => n + r.seconds, 0);
+  return { run, stages, total_seconds: round(total) };
 }
 
 const round = (x: number): number => Math.round(x * 10) / 10;

@@ -130,7 +130,7 @@ model behind a name, pass --no-cache or delete the cache file.`,
         const target = store ? await runTarget(store, opts) : await modelTarget(opts);
         const label = opts.run ?? opts.model;
         try {
-          const problems = evalProblems(opts, target.task);
+          const problems = target.problems ?? evalProblems(opts, target.task);
           const { metrics } = await evaluateModel({
             model: target.model,
             task: target.task,
@@ -167,7 +167,10 @@ model behind a name, pass --no-cache or delete the cache file.`,
 }
 
 /** A run's model, scored with the run's generation settings. */
-async function runTarget(store: RunStore, opts: EvalOptions): Promise<EvalTarget> {
+async function runTarget(
+  store: RunStore,
+  opts: EvalOptions,
+): Promise<EvalTarget & { problems?: Problem[] }> {
   const { model, task, stage, config, close } = await loadRunModel(store, opts.run!, opts.stage);
   return {
     model,
@@ -179,8 +182,11 @@ async function runTarget(store: RunStore, opts: EvalOptions): Promise<EvalTarget
   };
 }
 
-/** A model of a config; paid calls are cached in `<config>.cache.sqlite`. */
-async function modelTarget(opts: EvalOptions): Promise<EvalTarget> {
+/**
+ * A model of a config; paid calls are cached in `<config>.cache.sqlite`. The problems are read
+ * first, so a bad data flag leaves no cache file behind.
+ */
+async function modelTarget(opts: EvalOptions): Promise<EvalTarget & { problems: Problem[] }> {
   if (!opts.config) {
     throw new InvalidInputError('is required with --model: the config naming the model', {
       field: '--config',
@@ -195,7 +201,8 @@ async function modelTarget(opts: EvalOptions): Promise<EvalTarget> {
     });
   }
   const task = opts.task ? createTask(opts.task) : await resolveTask(config.task);
-  return configuredEvalTarget({
+  const problems = evalProblems(opts, task.task);
+  const target = await configuredEvalTarget({
     config,
     source: opts.config,
     model: opts.model!,
@@ -204,4 +211,5 @@ async function modelTarget(opts: EvalOptions): Promise<EvalTarget> {
     format: opts.format,
     cacheFile: opts.cache === false ? undefined : `${opts.config}.cache.sqlite`,
   });
+  return { ...target, problems };
 }

@@ -1,6 +1,7 @@
 // `self-evolve run`: runs the SELF pipeline from a config file (merged over a preset).
 import { basename, extname } from 'node:path';
 import { Command, Option } from 'commander';
+import { forkRun } from '../../runtime/run-fork.js';
 import { openRunStore, prepareRun, startRun } from '../../runtime/run-session.js';
 import { commandConfig, type PresetName, runAndPrint, withRunsDir } from '../run-cli.js';
 
@@ -12,6 +13,7 @@ interface RunOptions {
   force?: boolean;
   json?: boolean;
   check?: boolean;
+  fork?: string;
   runsDir: string;
 }
 
@@ -34,6 +36,10 @@ export function command(): Command {
     .option('--seed <n>', 'override the config seed')
     .option('--force', 'replace an existing run of the same name (and its folder)')
     .option('--check', 'check the config, data and endpoints, then stop: nothing is stored')
+    .option(
+      '--fork <run>',
+      "start after that run's meta stage, sharing its base and meta models (for a control)",
+    )
     .option('--json', 'print one JSON object with the results; no progress bars');
   withRunsDir(cmd)
     .addHelpText(
@@ -60,7 +66,9 @@ Examples:
         (opts.config ? basename(opts.config, extname(opts.config)) : (opts.preset ?? 'demo'));
       const store = openRunStore(opts.runsDir);
       try {
-        const run = startRun(store, opts.runsDir, name, config, Boolean(opts.force));
+        const run = opts.fork
+          ? forkRun(store, opts.runsDir, name, opts.fork, config, Boolean(opts.force))
+          : startRun(store, opts.runsDir, name, config, Boolean(opts.force));
         await runAndPrint(store, run, Boolean(opts.json));
       } finally {
         store.close();

@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Llama, LlamaModel } from 'node-llama-cpp';
+import { checkGgufHeader } from '../../gguf/gguf-reader.js';
 import { CheckpointError, SelfEvolveError } from '../../spec/errors.js';
 
 export type LlamaGpu = false | 'auto';
@@ -48,6 +49,7 @@ export async function loadGguf(path: string, gpu: LlamaGpu = false): Promise<Lla
       hint: 'export one with `self-evolve gguf export <checkpoint>`, or give the path of a .gguf file',
     });
   }
+  checkGgufHeader(file);
   const llama = await llamaRuntime(gpu);
   try {
     return await llama.loadModel({ modelPath: file, gpuLayers: gpu === false ? 0 : 'auto' });
