@@ -13,7 +13,8 @@ const MARKER = Symbol.for('self-evolve.error');
 
 /** Base class of every error self-evolve throws on purpose. `code` is stable for scripts. */
 export class SelfEvolveError extends Error {
-  private readonly [MARKER] = true;
+  /** The marker `isInstance` looks for (a symbol shared by every copy of the package). */
+  readonly [MARKER] = true;
   readonly code: string;
   /** What the user can do about it, when there is something to say. */
   readonly hint?: string;
