@@ -26,7 +26,10 @@ const { values: o } = parseArgs({
     'd-ff': { type: 'string', default: '352' },
   },
 });
-const { task, teacher } = createTask('equations', { critique: o.critique, ...JSON.parse(o.params) });
+const { task, teacher } = createTask('equations', {
+  critique: o.critique,
+  ...JSON.parse(o.params),
+});
 
 let state = 12345;
 const rand = () => {
