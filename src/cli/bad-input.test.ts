@@ -46,7 +46,7 @@ function fingerprint(): string {
     }
   };
   walk(dir);
-  const store = openRunStore(runs, { create: false });
+  const store = openRunStore(runs, { readonly: true });
   const rows = store
     .listRuns()
     .map(

@@ -34,11 +34,14 @@ import {
 import { checkTrainer } from './trainer-factory.js';
 
 /**
- * The store of a runs folder: `<runsDir>/runs.db`. Commands that only read (`runs`, `ask`, `eval`,
- * `export`) pass `{ create: false }`: a runs folder without a store is then an error, not a new
- * empty store.
+ * The store of a runs folder: `<runsDir>/runs.db`. `{ create: false }`: a runs folder without a
+ * store is an error, not a new empty store; `{ readonly: true }` (commands that only read: `runs`,
+ * `ask`, `eval`, `export`) also never writes it, so a read-only runs folder serves them.
  */
-export function openRunStore(runsDir: string, options: { create?: boolean } = {}): SqliteRunStore {
+export function openRunStore(
+  runsDir: string,
+  options: { create?: boolean; readonly?: boolean } = {},
+): SqliteRunStore {
   const dir = resolve(runsDir);
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new InvalidInputError(
@@ -50,7 +53,7 @@ export function openRunStore(runsDir: string, options: { create?: boolean } = {}
     );
   }
   const file = join(dir, 'runs.db');
-  if (options.create === false && !existsSync(file)) {
+  if ((options.create === false || options.readonly) && !existsSync(file)) {
     throw new InvalidInputError(
       `no run store in ${dir} (no runs.db)`,
       { field: '--runs-dir' },
@@ -59,8 +62,7 @@ export function openRunStore(runsDir: string, options: { create?: boolean } = {}
       },
     );
   }
-  // Commands that only read open it read-only: a read-only runs folder serves them too.
-  return new SqliteRunStore(file, { readonly: options.create === false });
+  return new SqliteRunStore(file, { readonly: options.readonly ?? false });
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -30,7 +30,7 @@ export function command(): Command {
     )
     .action(async (prompt: string, opts: AskOptions) => {
       const refine = intOption(opts.refine, '--refine');
-      const store = openRunStore(opts.runsDir, { create: false });
+      const store = openRunStore(opts.runsDir, { readonly: true });
       try {
         const { model, task, stage, config, close } = await loadRunModel(
           store,

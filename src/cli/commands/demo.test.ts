@@ -165,6 +165,9 @@ describe('self-evolve demo --quick', () => {
     );
     for (const e of episodes)
       expect(Object.keys(e)).toEqual(expect.arrayContaining(['verdict', 'kept', 'reason']));
+    // Exporting again writes the same files: nothing to refuse. A file changed since is refused.
+    expect(cli('export', 'demo-quick', '--out', out).code).toBe(0);
+    writeFileSync(join(out, 'chat.jsonl'), 'edited\n');
     const again = cli('export', 'demo-quick', '--out', out);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/chat\.jsonl: already exists/);

@@ -125,7 +125,7 @@ model behind a name, pass --no-cache or delete the cache file.`,
           field: '--run',
         });
       const refine = intOption(opts.refine, '--refine');
-      const store = opts.model ? undefined : openRunStore(opts.runsDir, { create: false });
+      const store = opts.model ? undefined : openRunStore(opts.runsDir, { readonly: true });
       try {
         const target = store ? await runTarget(store, opts) : await modelTarget(opts);
         const label = opts.run ?? opts.model;

@@ -33,7 +33,7 @@ Example:
     )
     .action(
       (name: string, opts: { out?: string; force?: boolean; json?: boolean; runsDir: string }) => {
-        const store = openRunStore(opts.runsDir, { create: false });
+        const store = openRunStore(opts.runsDir, { readonly: true });
         try {
           const run = requireRun(store, name);
           const result = exportRun(store, name, opts.out ?? join(run.dir, 'export'), {

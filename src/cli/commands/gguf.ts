@@ -31,7 +31,7 @@ function checkpointOf(arg: string | undefined, opts: ExportOpts): string {
       field: '<checkpoint>',
     });
   }
-  const store = openRunStore(opts.runsDir, { create: false });
+  const store = openRunStore(opts.runsDir, { readonly: true });
   try {
     requireRun(store, opts.run);
     const models = store.models(opts.run);

@@ -20,7 +20,7 @@ function list(opts: Opts): void {
     else process.stdout.write('no runs yet; start one with `self-evolve demo`\n');
     return;
   }
-  const store = openRunStore(opts.runsDir, { create: false });
+  const store = openRunStore(opts.runsDir, { readonly: true });
   try {
     const runs = store.listRuns().map((r) => {
       const stages = store.stages(r.name).map((s) => s.name);
@@ -48,7 +48,7 @@ function list(opts: Opts): void {
 }
 
 function show(name: string, opts: Opts): void {
-  const store = openRunStore(opts.runsDir, { create: false });
+  const store = openRunStore(opts.runsDir, { readonly: true });
   try {
     const run = requireRun(store, name);
     const summary = summarize(name, runConfig(run), store);
@@ -76,7 +76,7 @@ function show(name: string, opts: Opts): void {
 }
 
 function compare(names: string[], opts: Opts): void {
-  const store = openRunStore(opts.runsDir, { create: false });
+  const store = openRunStore(opts.runsDir, { readonly: true });
   try {
     const summaries = names.map((n) => summarize(n, runConfig(requireRun(store, n)), store));
     if (opts.json)

@@ -174,7 +174,7 @@ describe('LlamaCppLanguageModel', () => {
     );
     await expect(
       LlamaCppLanguageModel.load({ modelPath: join(dir, 'tiny', 'config.json') }),
-    ).rejects.toThrow(/config.json: llama.cpp cannot load it/);
+    ).rejects.toThrow(/config.json: not a readable GGUF file: it does not start with "GGUF"/);
   });
 
   it('samples alone first after each decode, then together (llama.cpp reorders outputs unlocked)', async () => {
