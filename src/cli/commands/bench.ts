@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { engineBenchCommand } from './bench-engine.js';
 import { kernelsBenchCommand } from './bench-kernels.js';
 import { pipelineBenchCommand } from './bench-pipeline.js';
+import { serveBenchCommand } from './bench-serve.js';
 
 export function command(): Command {
   return new Command('bench')
@@ -11,6 +12,7 @@ export function command(): Command {
     .addCommand(engineBenchCommand())
     .addCommand(kernelsBenchCommand())
     .addCommand(pipelineBenchCommand())
+    .addCommand(serveBenchCommand())
     .addHelpText(
       'after',
       `
@@ -18,6 +20,7 @@ Examples:
   self-evolve bench engine --json
   self-evolve bench engine --kernels js --tfjs /tmp/tfjs-ref
   self-evolve bench kernels --json
-  self-evolve bench pipeline --json`,
+  self-evolve bench pipeline --json
+  self-evolve bench serve --json`,
     );
 }

@@ -34,6 +34,7 @@ interface Opts {
   apiKeyEnv?: string;
   maxBodyBytes: string;
   maxLoadedModels: string;
+  requestTimeoutMs: string;
   fineTuning?: string;
   json?: boolean;
 }
@@ -99,6 +100,12 @@ async function run(opts: Opts): Promise<void> {
   const port = boundedInt(opts.port, '--port', 0, 65_535);
   const maxBodyBytes = boundedInt(opts.maxBodyBytes, '--max-body-bytes', 1, 2 ** 31 - 1);
   const maxLoaded = boundedInt(opts.maxLoadedModels, '--max-loaded-models', 1, 1_000);
+  const requestTimeoutMs = boundedInt(
+    opts.requestTimeoutMs,
+    '--request-timeout-ms',
+    100,
+    3_600_000,
+  );
   const task = opts.task ? createTask(opts.task).task : undefined;
   const models = await staticModels(opts, task);
   // Checkpoints under --checkpoints and fine-tuned models share one bounded pool of loaded models.
@@ -127,6 +134,7 @@ async function run(opts: Opts): Promise<void> {
     port,
     apiKey: secret(opts.apiKeyEnv, '--api-key-env'),
     maxBodyBytes,
+    requestTimeoutMs,
     log: (line) => process.stderr.write(`serve: ${line}\n`),
   }).catch(async (error) => {
     for (const m of models) await m.model.close?.();
@@ -201,6 +209,11 @@ export function command(): Command {
       '--max-loaded-models <n>',
       'checkpoints (and fine-tuned models) kept loaded at once; the least recently used is closed',
       String(HTTP_LIMITS.loadedModels),
+    )
+    .option(
+      '--request-timeout-ms <ms>',
+      'time a client has to send a whole request (slower ones get 408)',
+      String(HTTP_LIMITS.requestTimeoutMs),
     )
     .option(
       '--fine-tuning <dir>',
