@@ -18,7 +18,7 @@ import { goodRequest, HOSTILE, hostileRequest, type Target } from './serve-bench
 export interface ServeBenchmarkOptions {
   /** Length of the load (default 60). */
   readonly seconds?: number;
-  /** RSS is first read this far into the load, latency counted from then (default 20). */
+  /** RSS is first read this far into the load, latency counted from then (default 30). */
   readonly warmupSeconds?: number;
   /** Requests in flight (default 64). */
   readonly connections?: number;
@@ -26,12 +26,20 @@ export interface ServeBenchmarkOptions {
   readonly inProcess?: boolean;
   /** The server's request timeout, which a stalled body waits out (default 3000). */
   readonly requestTimeoutMs?: number;
+  /**
+   * Cap the child server's V8 heap at this many MB (`--max-old-space-size`). A small cap makes
+   * V8 collect early, so RSS shows what is retained rather than garbage not yet collected: a leak
+   * then climbs (or crashes the server), a sound server stays flat.
+   */
+  readonly serverHeapMb?: number;
   readonly onProgress?: (seconds: number, total: number) => void;
 }
 
 /** The JSON that `bench serve --json` prints. */
 export interface ServeBenchmarkResult {
   readonly server: 'child' | 'in-process';
+  /** The child's heap cap in MB, when one was set. */
+  readonly server_heap_mb: number | null;
   readonly model: string;
   readonly seconds: number;
   readonly warmup_seconds: number;
@@ -115,14 +123,21 @@ async function inProcessServer(root: string, ft: string, key: string, timeout: n
   return { baseURL: server.baseURL, rssMb, close: () => server.close() };
 }
 
-async function childServer(root: string, ft: string, key: string, timeout: number) {
+async function childServer(
+  root: string,
+  ft: string,
+  key: string,
+  timeout: number,
+  heapMb?: number,
+) {
   const bin = fileURLToPath(new URL('../../bin/self-evolve.js', import.meta.url));
   const args = [
     ...['serve', '--checkpoints', root, '--fine-tuning', ft, '--api-key-env', 'SERVE_BENCH_KEY'],
     ...['--max-body-bytes', String(MAX_BODY_BYTES), '--max-loaded-models', '2'],
     ...['--request-timeout-ms', String(timeout), '--port', '0', '--json'],
   ];
-  const child: ChildProcess = spawn(process.execPath, [bin, ...args], {
+  const node = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...node, bin, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SERVE_BENCH_KEY: key },
   });
@@ -176,7 +191,7 @@ export async function runServeBenchmark(
   options: ServeBenchmarkOptions = {},
 ): Promise<ServeBenchmarkResult> {
   const seconds = options.seconds ?? 60;
-  const warmupSeconds = Math.min(options.warmupSeconds ?? 20, seconds);
+  const warmupSeconds = Math.min(options.warmupSeconds ?? 30, seconds);
   const connections = options.connections ?? 64;
   const timeout = options.requestTimeoutMs ?? 3000;
   const dir = mkdtempSync(join(tmpdir(), 'bench-serve-'));
@@ -186,7 +201,7 @@ export async function runServeBenchmark(
     const { root, ft } = await prepare(dir);
     server = options.inProcess
       ? await inProcessServer(root, ft, key, timeout)
-      : await childServer(root, ft, key, timeout);
+      : await childServer(root, ft, key, timeout, options.serverHeapMb);
     const target: Target = {
       baseURL: server.baseURL,
       key,
@@ -253,6 +268,7 @@ export async function runServeBenchmark(
     latencies.sort((a, b) => a - b);
     return {
       server: options.inProcess ? 'in-process' : 'child',
+      server_heap_mb: (!options.inProcess && options.serverHeapMb) || null,
       model: `embedded, fresh (dModel ${SHAPE.dModel}, ${SHAPE.nLayers} layers, context ${SHAPE.contextLength}), ${MODELS.length} checkpoints, at most 2 loaded`,
       seconds: round(total),
       warmup_seconds: warmupSeconds,

@@ -12,6 +12,7 @@ interface Opts {
   warmupSeconds: string;
   connections: string;
   requestTimeoutMs: string;
+  serverHeapMb?: string;
   inProcess?: boolean;
   json?: boolean;
 }
@@ -25,6 +26,7 @@ async function run(opts: Opts): Promise<void> {
     connections: Math.max(1, intOption(opts.connections, '--connections')),
     requestTimeoutMs: Math.max(100, intOption(opts.requestTimeoutMs, '--request-timeout-ms')),
     inProcess: opts.inProcess,
+    serverHeapMb: opts.serverHeapMb ? intOption(opts.serverHeapMb, '--server-heap-mb') : undefined,
     onProgress: (done) => bar.update(done),
   });
   bar.finish();
@@ -40,12 +42,16 @@ export function serveBenchCommand(): Command {
   return new Command('serve')
     .description('Good and hostile requests at once against serve: errors, 4xx, latency, RSS')
     .option('--seconds <n>', 'length of the load', '60')
-    .option('--warmup-seconds <n>', 'RSS is first read (and latency counted) from then', '20')
+    .option('--warmup-seconds <n>', 'RSS is first read (and latency counted) from then', '30')
     .option('--connections <n>', 'requests in flight', '64')
     .option(
       '--request-timeout-ms <ms>',
       "the server's request timeout (stalled bodies wait it out)",
       '3000',
+    )
+    .option(
+      '--server-heap-mb <n>',
+      "cap the server's V8 heap (--max-old-space-size): RSS then shows retained memory, not garbage",
     )
     .option('--in-process', 'run the server in this process (RSS then covers client and server)')
     .option('--json', 'print one JSON line')
@@ -58,6 +64,7 @@ export function serveBenchCommand(): Command {
         'hostile request a 4xx, RSS after the run within 20% of RSS after the warm-up.\n\n' +
         'Examples:\n' +
         '  self-evolve bench serve --json\n' +
+        '  self-evolve bench serve --server-heap-mb 64 --json\n' +
         '  self-evolve bench serve --seconds 10 --warmup-seconds 3 --connections 16\n',
     )
     .action((opts: Opts) => run(opts));
