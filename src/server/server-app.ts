@@ -131,9 +131,10 @@ function tooLarge(limit: number) {
   };
 }
 
-/** An error for the server's log: its stack (or message), on one line per frame. */
+/** An error for the server's log: its stack (or message), its frames joined on one line. */
 function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return text.replace(/\s*\n\s*/g, ' | ');
 }
 
 /** POST /v1/chat/completions: validate, answer, and reply as JSON or as an SSE stream. */
