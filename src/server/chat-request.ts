@@ -3,41 +3,54 @@
 import { z } from 'zod';
 import type { ChatMessage } from '../providers/chat-template.js';
 import type { Section, Turn } from '../spec/language-model.js';
-import { HttpError } from './openai-error.js';
+import { HttpError, invalidRequest } from './openai-error.js';
+import { CHAT_LIMITS } from './server-limits.js';
+
+const L = CHAT_LIMITS;
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 
 const message = z.object({
   role: z.enum(['system', 'developer', 'user', 'assistant']),
-  content: z.union([z.string(), z.array(textPart)]),
+  content: z.union([z.string(), z.array(textPart).max(L.contentParts)]),
 });
 
 const section = z.enum(['prompt', 'response', 'feedback', 'refinement']);
 
 /** Extension: refine the answer online, up to `max_iterations` rounds of feedback + refinement. */
 const selfRefine = z.object({
-  max_iterations: z.number().int().min(1).max(8).default(2),
+  max_iterations: z.number().int().min(1).max(L.refineIterations).default(2),
   /** Include the initial answer, feedback, verdicts and refinements as `self_refine_trace`. */
   return_trace: z.boolean().default(false),
 });
 
+const maxTokens = z.number().int().positive().max(L.maxTokens).nullish();
+const stopSequence = z.string().max(L.stopLength);
+
+/** Every size is bounded (CHAT_LIMITS); the body as a whole by --max-body-bytes. */
 export const chatRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(message).min(1),
-  max_tokens: z.number().int().positive().nullish(),
-  max_completion_tokens: z.number().int().positive().nullish(),
+  model: z.string().min(1).max(L.modelName),
+  messages: z.array(message).min(1).max(L.messages),
+  max_tokens: maxTokens,
+  max_completion_tokens: maxTokens,
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().gt(0).max(1).nullish(),
-  top_k: z.number().int().positive().nullish(),
-  n: z.number().int().min(1).max(16).nullish(),
-  seed: z.number().int().nullish(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  top_k: z.number().int().positive().max(L.topK).nullish(),
+  n: z.number().int().min(1).max(L.choices).nullish(),
+  seed: z.int().nullish(),
+  stop: z.union([stopSequence, z.array(stopSequence).max(L.stopSequences)]).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   tools: z.array(z.unknown()).max(0, 'tools are not supported by this server').nullish(),
   self_refine: selfRefine.nullish(),
   self_episode: z
-    .object({ turns: z.array(z.object({ section, text: z.string() })).min(1), next: section })
+    .object({
+      turns: z
+        .array(z.object({ section, text: z.string() }))
+        .min(1)
+        .max(L.episodeTurns),
+      next: section,
+    })
     .nullish(),
 });
 
@@ -63,16 +76,7 @@ export interface ChatRequest {
 /** Validates a parsed JSON body; throws HttpError 400 naming the first bad field. */
 export function parseChatRequest(body: unknown): ChatRequest {
   const parsed = chatRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const param = issue.path.map(String).join('.') || null;
-    throw new HttpError(
-      400,
-      `${param ? `${param}: ` : ''}${issue.message}`,
-      'invalid_request_error',
-      param,
-    );
-  }
+  if (!parsed.success) throw invalidRequest(parsed.error.issues);
   const r = parsed.data;
   if (r.self_refine && r.stream) {
     throw new HttpError(

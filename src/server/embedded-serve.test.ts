@@ -61,6 +61,7 @@ beforeAll(async () => {
     port: 0,
     models: [],
     resolve: resolver.resolve,
+    resolvedNames: resolver.names,
     onClose: resolver.close,
   });
 });
@@ -128,6 +129,34 @@ describe('serve with an embedded checkpoint', () => {
     const [expected] = await inProcess.complete([episode('7-4')]);
     expect(result.text).toBe(expected.texts[0]);
     await provider.close();
+  });
+
+  it('answers a prompt longer than the context with a 400 naming it, streamed or not', async () => {
+    const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'none', maxRetries: 0 });
+    const messages = [{ role: 'user' as const, content: '1+1 '.repeat(40) }];
+    const context = { status: 400, code: 'context_length_exceeded', param: 'messages' };
+    await expect(client.chat.completions.create({ model: 'm1', messages })).rejects.toMatchObject(
+      context,
+    );
+    const streamed = (async () => {
+      const stream = await client.chat.completions.create({ model: 'm1', messages, stream: true });
+      for await (const _ of stream);
+    })();
+    await expect(streamed).rejects.toMatchObject(context);
+    await expect(
+      client.chat.completions.create({
+        model: 'm1',
+        messages,
+        // @ts-expect-error extension field of self-evolve serve
+        self_refine: { max_iterations: 1 },
+      }),
+    ).rejects.toMatchObject(context);
+    // The server is still up, and answers the next request.
+    const r = await client.chat.completions.create({
+      model: 'm1',
+      messages: [{ role: 'user', content: '2+3' }],
+    });
+    expect(r.choices).toHaveLength(1);
   });
 
   it('does not serve paths outside the checkpoints folder', async () => {

@@ -89,6 +89,7 @@ describe('SELF over HTTP', () => {
         port: 0,
         models: [programmaticTeacher(teacher)],
         resolve: resolver.resolve,
+        resolvedNames: resolver.names,
         onClose: resolver.close,
       });
       const proxy = await startFaultProxy({

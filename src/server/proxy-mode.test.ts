@@ -3,7 +3,8 @@
 // self-refinement; plain chats pass through with their messages as sent.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompletionRequest } from '../spec/language-model.js';
+import { ContextLengthError } from '../spec/errors.js';
+import type { CompletionRequest, LanguageModel } from '../spec/language-model.js';
 import { type FaultProxy, startFaultProxy } from '../testing/fault-proxy.js';
 import { ScriptedLanguageModel } from '../testing/scripted-language-model.js';
 import { upstreamModel } from './served-models.js';
@@ -23,6 +24,16 @@ function upstreamScript(r: CompletionRequest): string {
 }
 
 const upstream = new ScriptedLanguageModel(upstreamScript);
+/** An upstream model with a context of 16 characters. */
+const shortContext: LanguageModel = {
+  id: 'short',
+  complete: async (requests) =>
+    requests.map((r) => {
+      const length = r.turns.reduce((n, t) => n + t.text.length, 0);
+      if (length > 16) throw new ContextLengthError(length, 16);
+      return { texts: ['ok'], finishReasons: ['stop'], usage: { inputTokens: 1, outputTokens: 1 } };
+    }),
+};
 let upstreamServer: RunningServer;
 let faults: FaultProxy;
 let proxy: RunningServer;
@@ -33,7 +44,10 @@ beforeAll(async () => {
   upstreamServer = await startServer({
     port: 0,
     apiKey: 'upstream-secret',
-    models: [{ name: 'up', model: upstream }],
+    models: [
+      { name: 'up', model: upstream },
+      { name: 'short', model: shortContext },
+    ],
   });
   faults = await startFaultProxy({
     upstream: upstreamServer.baseURL.replace(/\/v1$/, ''),
@@ -47,6 +61,11 @@ beforeAll(async () => {
       upstreamModel('proxied', {
         baseURL: `${faults.origin}/v1`,
         model: 'up',
+        apiKeyEnv: 'PROXY_TEST_KEY',
+      }),
+      upstreamModel('proxied-short', {
+        baseURL: upstreamServer.baseURL,
+        model: 'short',
         apiKeyEnv: 'PROXY_TEST_KEY',
       }),
     ],
@@ -97,5 +116,19 @@ describe('serve --upstream (proxy mode)', () => {
       ['first', 'wrong'],
       ['second', 'correct'],
     ]);
+  });
+
+  it("passes on the upstream's refusal of a prompt too long for it as a 400, not a 502", async () => {
+    const r = client.chat.completions.create({
+      model: 'proxied-short',
+      messages: [{ role: 'user', content: 'a prompt longer than sixteen characters' }],
+    });
+    await expect(r).rejects.toMatchObject({ status: 400, code: 'context_length_exceeded' });
+    await expect(r).rejects.toThrow(/longer than the model's context of 16/);
+    const ok = await client.chat.completions.create({
+      model: 'proxied-short',
+      messages: [{ role: 'user', content: 'short' }],
+    });
+    expect(ok.choices[0].message.content).toBe('ok');
   });
 });

@@ -1,7 +1,8 @@
 // What `serve` can serve: embedded checkpoints (batched across concurrent requests), any
 // checkpoint under a folder on first use, a proxied upstream OpenAI-compatible model, and the
 // fixed-latency benchmark model.
-import { basename, isAbsolute, relative, resolve } from 'node:path';
+import { readdirSync, realpathSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { EmbeddedTrainer, isCheckpoint } from '../engine/index.js';
 import { BatchingLanguageModel } from '../providers/batching-language-model.js';
 import { callWithRetries } from '../providers/call-with-retries.js';
@@ -17,49 +18,119 @@ import { DEFAULT_RETRY_POLICY } from '../providers/retry-policy.js';
 import { InvalidInputError } from '../spec/errors.js';
 import type { SamplingOptions } from '../spec/language-model.js';
 import type { Task, Teacher } from '../spec/task.js';
+import { ModelCache } from './model-cache.js';
 import type { ServedModel } from './server-app.js';
+import { CHAT_LIMITS, HTTP_LIMITS } from './server-limits.js';
 
-/** Loads an embedded checkpoint directory as a served model, batching concurrent requests. */
+/**
+ * Loads an embedded checkpoint directory as a served model, batching concurrent requests. With
+ * `loader`, the model shares its kernels (close the loader after the model); without, it gets
+ * its own, released when the model is closed.
+ */
 export async function embeddedCheckpoint(
   dir: string,
   name = basename(resolve(dir)),
   task?: Task,
+  loader?: EmbeddedTrainer,
 ): Promise<ServedModel> {
   if (!isCheckpoint(dir)) {
     throw new InvalidInputError(`${dir} is not an embedded checkpoint (no config.json)`, {
       field: '--model',
     });
   }
-  const loader = new EmbeddedTrainer({ outputDir: resolve(dir, '..') });
-  const model = await loader.load({ kind: 'embedded', id: resolve(dir) });
-  return { name, model: new BatchingLanguageModel(model), task, ownedBy: 'self-evolve' };
+  const own = loader ? undefined : new EmbeddedTrainer({ outputDir: resolve(dir, '..') });
+  const inner = await (loader ?? own)!.load({ kind: 'embedded', id: resolve(dir) });
+  const model = new BatchingLanguageModel(inner);
+  if (own) {
+    const closeModel = model.close.bind(model);
+    model.close = async () => {
+      await closeModel();
+      await own.close();
+    };
+  }
+  return { name, model, task, ownedBy: 'self-evolve' };
+}
+
+const inside = (root: string, path: string) => {
+  const rel = relative(root, path);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+};
+
+/**
+ * The checkpoint folder that `name` (relative to `root`, or absolute) names, when it is one and
+ * it lies under `root` once every symlink is resolved: the folder and each of its files. Else
+ * undefined. Returns the real path.
+ */
+export function checkpointUnder(root: string, name: string): string | undefined {
+  if (!name || name.length > CHAT_LIMITS.modelName || name.includes('\0')) return undefined;
+  try {
+    const realRoot = realpathSync(root);
+    const dir = realpathSync(isAbsolute(name) ? name : resolve(realRoot, name));
+    if (!inside(realRoot, dir) || !isCheckpoint(dir)) return undefined;
+    for (const file of readdirSync(dir)) {
+      if (!inside(realRoot, realpathSync(join(dir, file)))) return undefined;
+    }
+    return dir;
+  } catch {
+    // Missing, unreadable or a dangling symlink: not a checkpoint we serve.
+    return undefined;
+  }
+}
+
+export interface CheckpointModelsOptions {
+  /** Most checkpoints loaded at once (default HTTP_LIMITS.loadedModels). */
+  readonly maxLoaded?: number;
+  /** Verdict parser for `self_refine`. */
+  readonly task?: Task;
 }
 
 /**
- * Serves any checkpoint under `root` on first use, by its path relative to `root` or its
- * absolute path (which must lie under `root`). Returns the resolver and a closer.
+ * Checkpoints loaded on demand, at most `maxLoaded` at once, sharing one set of kernels. Lend one
+ * with `acquire(dir, name)`; `close()` closes every model, then the kernels.
  */
-export function checkpointResolver(root: string, task?: Task) {
-  const base = resolve(root);
-  const loaded = new Map<string, Promise<ServedModel | undefined>>();
-  const resolveName = (name: string) => {
-    const dir = isAbsolute(name) ? resolve(name) : resolve(base, name);
-    const rel = relative(base, dir);
-    if (rel.startsWith('..') || isAbsolute(rel) || !isCheckpoint(dir)) return undefined;
-    return dir;
-  };
+export function checkpointModels(options: CheckpointModelsOptions = {}) {
+  const cache = new ModelCache({ maxLoaded: options.maxLoaded ?? HTTP_LIMITS.loadedModels });
+  let loader: EmbeddedTrainer | undefined;
   return {
-    resolve(name: string): Promise<ServedModel | undefined> {
-      let model = loaded.get(name);
-      if (!model) {
-        const dir = resolveName(name);
-        model = dir ? embeddedCheckpoint(dir, name, task) : Promise.resolve(undefined);
-        loaded.set(name, model);
-      }
-      return model;
+    cache,
+    /** The checkpoint at real path `dir`, lent to one request under `name`. */
+    acquire(dir: string, name: string): Promise<ServedModel> {
+      loader ??= new EmbeddedTrainer({ outputDir: dir });
+      const shared = loader;
+      return cache.acquire(dir, name, () => embeddedCheckpoint(dir, name, options.task, shared));
     },
+    names: () => cache.names(),
     async close(): Promise<void> {
-      for (const m of loaded.values()) await (await m)?.model.close?.();
+      await cache.close();
+      await loader?.close();
+      loader = undefined;
+    },
+  };
+}
+
+export type CheckpointModels = ReturnType<typeof checkpointModels>;
+
+/**
+ * Serves any checkpoint under `root` on first use, by its path relative to `root` or its
+ * absolute path (which must lie under `root`, symlinks resolved). Loaded models go to `models`
+ * (default: a pool of its own, closed by `close`); names that find nothing are not remembered.
+ */
+export function checkpointResolver(
+  root: string,
+  task?: Task,
+  options: { maxLoaded?: number; models?: CheckpointModels } = {},
+) {
+  const models = options.models ?? checkpointModels({ maxLoaded: options.maxLoaded, task });
+  return {
+    /** The model named `name`, lent for one request (the server releases it), or undefined. */
+    resolve(name: string): Promise<ServedModel | undefined> {
+      const dir = checkpointUnder(root, name);
+      return dir ? models.acquire(dir, name) : Promise.resolve(undefined);
+    },
+    /** Names of the checkpoints loaded now. */
+    names: () => models.names(),
+    async close(): Promise<void> {
+      if (!options.models) await models.close();
     },
   };
 }

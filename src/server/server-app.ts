@@ -1,7 +1,6 @@
 // The OpenAI-compatible HTTP app: GET /v1/models and POST /v1/chat/completions (plain or SSE
 // stream), with online self-refinement as the extension field `self_refine`. Hono; no I/O here,
 // `start-server.ts` binds it to a port.
-import { timingSafeEqual } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
@@ -11,8 +10,10 @@ import { type RefineTrace, refineLoop } from '../self/refine-loop.js';
 import { deriveSeed } from '../self/seeds.js';
 import type { Completion, LanguageModel, SamplingOptions } from '../spec/language-model.js';
 import type { Task } from '../spec/task.js';
+import { bearerKey } from './api-key.js';
 import { type ChatRequest, parseChatRequest } from './chat-request.js';
 import { HttpError, sendError, toHttpError } from './openai-error.js';
+import { HTTP_LIMITS } from './server-limits.js';
 
 /** A model the server offers under `name`. */
 export interface ServedModel {
@@ -32,71 +33,108 @@ export interface ServedModel {
   /** Reads verdicts for `self_refine`; default: the last `verdict: correct|wrong` line. */
   readonly task?: Task;
   readonly ownedBy?: string;
+  /**
+   * Set on a model that `resolve` lent for one request: the server calls it once that request is
+   * done with the model, so a resolver can close models it evicted when nobody uses them.
+   */
+  readonly release?: () => void;
 }
 
 export interface ServerAppOptions {
   readonly models: readonly ServedModel[];
   /** When set, every /v1 request needs `Authorization: Bearer <apiKey>`. */
   readonly apiKey?: string;
-  /** Largest request body accepted, in bytes. Default 1 MiB. */
+  /** Largest request body accepted, in bytes. Default 1 MiB (HTTP_LIMITS.bodyBytes). */
   readonly maxBodyBytes?: number;
   /**
-   * Finds a model not in `models` by name (e.g. a checkpoint loaded on first use); the result should
-   * be cached by the resolver. Models it returned are listed by /v1/models from then on.
+   * Finds a model not in `models` by name, once per request (e.g. a checkpoint loaded on first
+   * use). The server keeps nothing it returns: caching, and its bound, are the resolver's; a model
+   * with `release` is released when the request is done.
    */
   readonly resolve?: (name: string) => Promise<ServedModel | undefined>;
+  /** Names that /v1/models lists besides `models` (e.g. what `resolve` has loaded). */
+  readonly resolvedNames?: () => readonly string[];
   /** Adds routes (e.g. the fine-tuning API subset) after ours, behind the same auth. */
   readonly extend?: (app: Hono) => void;
+  /**
+   * Told about each request answered with a 5xx: one line with the method, path and error (never
+   * headers, bodies or keys). Default: nothing is logged.
+   */
+  readonly log?: (line: string) => void;
 }
 
 /** Builds the app. Routes under /v1 follow OpenAI's API and error format. */
 export function createServerApp(options: ServerAppOptions): Hono {
   const models = modelRegistry(options);
+  const maxBodyBytes = options.maxBodyBytes ?? HTTP_LIMITS.bodyBytes;
   const app = new Hono();
-  app.onError((error, c) => sendError(c, error));
+  app.onError((error, c) => {
+    const http = toHttpError(error);
+    if (http.status >= 500) options.log?.(`${c.req.method} ${c.req.path}: ${errorText(error)}`);
+    return c.json(http.body(), http.status);
+  });
   app.notFound((c) => sendError(c, new HttpError(404, `no route ${c.req.method} ${c.req.path}`)));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   if (options.apiKey) app.use('/v1/*', bearerKey(options.apiKey));
-  app.use('/v1/*', bodyLimit({ maxSize: options.maxBodyBytes ?? 1 << 20, onError: tooLarge }));
+  app.use('/v1/*', bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge(maxBodyBytes) }));
   app.get('/v1/models', (c) => c.json({ object: 'list', data: models.list() }));
-  app.get('/v1/models/:id{.+}', async (c) =>
-    c.json(models.describe(await models.find(c.req.param('id')))),
-  );
+  app.get('/v1/models/:id{.+}', async (c) => {
+    const served = await models.find(c.req.param('id'));
+    served.release?.();
+    return c.json(models.describe(served));
+  });
   app.post('/v1/chat/completions', (c) => chatCompletions(c, models.find));
   options.extend?.(app);
   return app;
 }
 
-/** The served models by name, growing as the resolver loads more. */
+/** The static models by name, then whatever the resolver finds (never kept here). */
 function modelRegistry(options: ServerAppOptions) {
   const created = Math.floor(Date.now() / 1000);
   const byName = new Map(options.models.map((m) => [m.name, m]));
-  const describe = (m: ServedModel) => ({
-    id: m.name,
+  const describe = (m: ServedModel | string) => ({
+    id: typeof m === 'string' ? m : m.name,
     object: 'model',
     created,
-    owned_by: m.ownedBy ?? 'self-evolve',
+    owned_by: (typeof m !== 'string' && m.ownedBy) || 'self-evolve',
   });
   return {
     describe,
-    list: () => [...byName.values()].map(describe),
+    list: () => {
+      const dynamic = (options.resolvedNames?.() ?? []).filter((n) => !byName.has(n));
+      return [...[...byName.values()].map(describe), ...[...new Set(dynamic)].map(describe)];
+    },
+    /** The model named `name`; release it (`served.release?.()`) when done. */
     async find(name: string): Promise<ServedModel> {
-      let m = byName.get(name);
-      if (!m && options.resolve) {
-        m = await options.resolve(name);
-        if (m) byName.set(name, m);
-      }
+      const m = byName.get(name) ?? (await options.resolve?.(name));
       if (!m) throw modelNotFound(name);
       return m;
     },
   };
 }
 
-function tooLarge(c: Context): Response {
-  return sendError(
-    c,
-    new HttpError(413, 'request body too large', 'invalid_request_error', null, 'body_too_large'),
-  );
+function tooLarge(limit: number) {
+  return (c: Context): Response => {
+    // The rest of the body is never read: close the connection rather than leave the client
+    // writing into a socket that a keep-alive request would reuse.
+    c.header('connection', 'close');
+    return sendError(
+      c,
+      new HttpError(
+        413,
+        `request body too large: the limit is ${limit} bytes (serve --max-body-bytes)`,
+        'invalid_request_error',
+        null,
+        'body_too_large',
+      ),
+    );
+  };
+}
+
+/** An error for the server's log: its stack (or message), its frames joined on one line. */
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return text.replace(/\s*\n\s*/g, ' | ');
 }
 
 /** POST /v1/chat/completions: validate, answer, and reply as JSON or as an SSE stream. */
@@ -112,17 +150,18 @@ async function chatCompletions(
   }
   const request = parseChatRequest(body);
   const served = await find(request.model);
-  const signal = c.req.raw.signal;
-  if (!request.stream)
-    return c.json(completionBody(await answer(served, request, signal), request));
+  let result: Answer;
+  try {
+    // Our models are not incremental: the whole answer exists before the first byte is sent, so
+    // every failure (a prompt longer than the context, say) still gets its own status code.
+    result = await answer(served, request, c.req.raw.signal);
+  } finally {
+    served.release?.();
+  }
+  if (!request.stream) return c.json(completionBody(result, request));
   return streamSSE(c, async (stream) => {
-    try {
-      const result = await answer(served, request, signal);
-      for (const chunk of streamChunks(result, request)) {
-        await stream.writeSSE({ data: JSON.stringify(chunk) });
-      }
-    } catch (error) {
-      await stream.writeSSE({ data: JSON.stringify(toHttpError(error).body()) });
+    for (const chunk of streamChunks(result, request)) {
+      await stream.writeSSE({ data: JSON.stringify(chunk) });
     }
     await stream.writeSSE({ data: '[DONE]' });
   });
@@ -136,27 +175,6 @@ function modelNotFound(name: string): HttpError {
     'model',
     'model_not_found',
   );
-}
-
-function bearerKey(key: string) {
-  const expected = Buffer.from(key);
-  return async (c: Context, next: () => Promise<void>) => {
-    const header = c.req.header('authorization') ?? '';
-    const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return sendError(
-        c,
-        new HttpError(
-          401,
-          'missing or incorrect API key',
-          'invalid_request_error',
-          null,
-          'invalid_api_key',
-        ),
-      );
-    }
-    await next();
-  };
 }
 
 /** The answers for a request: texts, finish reasons, usage, and traces when refined. */

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { engineBenchCommand } from './bench-engine.js';
 import { kernelsBenchCommand } from './bench-kernels.js';
 import { pipelineBenchCommand } from './bench-pipeline.js';
+import { serveBenchCommand } from './bench-serve.js';
 import { uiBenchCommand } from './bench-ui.js';
 
 export function command(): Command {
@@ -13,6 +14,7 @@ export function command(): Command {
     .addCommand(kernelsBenchCommand())
     .addCommand(pipelineBenchCommand())
     .addCommand(uiBenchCommand())
+    .addCommand(serveBenchCommand())
     .addHelpText(
       'after',
       `
@@ -21,6 +23,7 @@ Examples:
   self-evolve bench engine --kernels js --tfjs /tmp/tfjs-ref
   self-evolve bench kernels --json
   self-evolve bench pipeline --json
-  self-evolve bench ui --json`,
+  self-evolve bench ui --json
+  self-evolve bench serve --json`,
     );
 }

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { withFineTuning } from '../../server/fine-tuning/index.js';
 import {
+  checkpointModels,
   checkpointResolver,
   embeddedCheckpoint,
   fixedLatencyBenchmark,
@@ -11,6 +12,7 @@ import {
   upstreamModel,
 } from '../../server/served-models.js';
 import type { ServedModel } from '../../server/server-app.js';
+import { HTTP_LIMITS } from '../../server/server-limits.js';
 import { startServer } from '../../server/start-server.js';
 import { InvalidInputError } from '../../spec/errors.js';
 import type { Task } from '../../spec/task.js';
@@ -31,6 +33,8 @@ interface Opts {
   port: string;
   apiKeyEnv?: string;
   maxBodyBytes: string;
+  maxLoadedModels: string;
+  requestTimeoutMs: string;
   fineTuning?: string;
   json?: boolean;
 }
@@ -81,10 +85,34 @@ async function staticModels(opts: Opts, task?: Task): Promise<ServedModel[]> {
   return models;
 }
 
+/** A flag that must be an integer in [min, max]. */
+function boundedInt(value: string, flag: string, min: number, max: number): number {
+  const n = intOption(value, flag, max);
+  if (n < min) {
+    throw new InvalidInputError(`must be an integer from ${min} to ${max}, got "${value}"`, {
+      field: flag,
+    });
+  }
+  return n;
+}
+
 async function run(opts: Opts): Promise<void> {
+  const port = boundedInt(opts.port, '--port', 0, 65_535);
+  const maxBodyBytes = boundedInt(opts.maxBodyBytes, '--max-body-bytes', 1, 2 ** 31 - 1);
+  const maxLoaded = boundedInt(opts.maxLoadedModels, '--max-loaded-models', 1, 1_000);
+  const requestTimeoutMs = boundedInt(
+    opts.requestTimeoutMs,
+    '--request-timeout-ms',
+    100,
+    3_600_000,
+  );
   const task = opts.task ? createTask(opts.task).task : undefined;
   const models = await staticModels(opts, task);
-  const dynamic = opts.checkpoints ? checkpointResolver(opts.checkpoints, task) : undefined;
+  // Checkpoints under --checkpoints and fine-tuned models share one bounded pool of loaded models.
+  const loaded = checkpointModels({ maxLoaded, task });
+  const dynamic = opts.checkpoints
+    ? checkpointResolver(opts.checkpoints, task, { models: loaded })
+    : undefined;
   if (models.length === 0 && !dynamic) {
     throw new InvalidInputError(
       'nothing to serve',
@@ -94,17 +122,24 @@ async function run(opts: Opts): Promise<void> {
       },
     );
   }
+  const hooks = withFineTuning(
+    opts.fineTuning,
+    { resolve: dynamic?.resolve, resolvedNames: dynamic?.names, onClose: loaded.close },
+    { models: opts.model, checkpoints: opts.checkpoints, task, loaded },
+  );
   const server = await startServer({
     models,
-    ...withFineTuning(
-      opts.fineTuning,
-      { resolve: dynamic?.resolve, onClose: dynamic?.close },
-      { models: opts.model, checkpoints: opts.checkpoints, task },
-    ),
+    ...hooks,
     host: opts.host,
-    port: intOption(opts.port, '--port'),
+    port,
     apiKey: secret(opts.apiKeyEnv, '--api-key-env'),
-    maxBodyBytes: intOption(opts.maxBodyBytes, '--max-body-bytes'),
+    maxBodyBytes,
+    requestTimeoutMs,
+    log: (line) => process.stderr.write(`serve: ${line}\n`),
+  }).catch(async (error) => {
+    for (const m of models) await m.model.close?.();
+    await hooks.onClose?.();
+    throw error;
   });
   const names = models.map((m) => m.name);
   if (opts.json)
@@ -169,7 +204,17 @@ export function command(): Command {
       '--api-key-env <VAR>',
       'require "Authorization: Bearer <key>", the key read from this environment variable',
     )
-    .option('--max-body-bytes <n>', 'largest request body accepted', String(1 << 20))
+    .option('--max-body-bytes <n>', 'largest request body accepted', String(HTTP_LIMITS.bodyBytes))
+    .option(
+      '--max-loaded-models <n>',
+      'checkpoints (and fine-tuned models) kept loaded at once; the least recently used is closed',
+      String(HTTP_LIMITS.loadedModels),
+    )
+    .option(
+      '--request-timeout-ms <ms>',
+      'time a client has to send a whole request (slower ones get 408)',
+      String(HTTP_LIMITS.requestTimeoutMs),
+    )
     .option(
       '--fine-tuning <dir>',
       'offer the OpenAI files and fine-tuning API for the served checkpoints; state kept in <dir>',
@@ -180,7 +225,8 @@ export function command(): Command {
       '\nEndpoints: GET /v1/models, POST /v1/chat/completions (stream: true for SSE), GET /health.\n' +
         'Online self-refinement: add "self_refine": {"max_iterations": 2, "return_trace": true}.\n' +
         'SIGINT/SIGTERM stop accepting connections and let requests in flight finish.\n' +
-        'With --fine-tuning: /v1/files and /v1/fine_tuning/jobs (docs/trainers.md).\n\n' +
+        'With --fine-tuning: /v1/files and /v1/fine_tuning/jobs (docs/trainers.md).\n' +
+        'Limits on every request size, auth and paths: docs/security.md.\n\n' +
         'Examples:\n' +
         '  self-evolve serve --model runs/demo/round-3 --port 8000\n' +
         '  self-evolve serve --checkpoints runs --task equations --teacher equations\n' +

@@ -3,7 +3,8 @@
 // pagination (`after`, `limit`, `has_more`) and error format.
 import type { Context, Hono } from 'hono';
 import { HttpError } from '../openai-error.js';
-import type { CreateJobBody, FineTuningRunner } from './fine-tuning-runner.js';
+import { FINE_TUNING_LIMITS, HTTP_LIMITS } from '../server-limits.js';
+import type { FineTuningRunner } from './fine-tuning-runner.js';
 import type { FineTuningStore, JobRecord } from './fine-tuning-store.js';
 
 /** A job as the API shows it (without our bookkeeping fields). */
@@ -12,11 +13,26 @@ export function jobBody(job: JobRecord) {
   return body;
 }
 
-/** One page of `items` (newest first) after the item with id `after`. */
+const bad = (message: string, param: string | null, code: string | null = null) =>
+  new HttpError(400, message, 'invalid_request_error', param, code);
+
+/**
+ * One page of `items` (newest first) after the item with id `after`: `limit` is an integer from
+ * 1 to HTTP_LIMITS.pageSize (default 20), `after` an id in the list.
+ */
 function page<T extends { id: string }>(c: Context, items: readonly T[]) {
-  const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 20) || 20, 1), 100);
+  const text = c.req.query('limit') ?? '20';
+  const limit = Number(text);
+  const max = HTTP_LIMITS.pageSize;
+  if (!/^\d+$/.test(text) || limit < 1 || limit > max) {
+    throw bad(
+      `limit: must be an integer from 1 to ${max} (the server's limit), got "${text}"`,
+      'limit',
+    );
+  }
   const after = c.req.query('after');
   const start = after ? items.findIndex((i) => i.id === after) + 1 : 0;
+  if (after && start === 0) throw bad(`after: no item "${after}" in this list`, 'after');
   const data = items.slice(start, start + limit);
   return { object: 'list' as const, data, has_more: start + limit < items.length };
 }
@@ -31,7 +47,7 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   } catch {
     // answered below
   }
-  throw new HttpError(400, 'the request body is not a JSON object');
+  throw bad('the request body is not a JSON object', null);
 }
 
 /** Adds the routes to `app` (behind its auth and body limit). */
@@ -55,18 +71,22 @@ export function mountFineTuning(app: Hono, store: FineTuningStore, runner: FineT
       throw new HttpError(400, 'expected a multipart/form-data body with "file" and "purpose"');
     }
     const upload = form.file;
-    if (!(upload instanceof File))
-      throw new HttpError(400, 'file is required', 'invalid_request_error', 'file');
+    if (!(upload instanceof File)) throw bad('file is required', 'file');
     if (form.purpose !== 'fine-tune') {
-      throw new HttpError(
-        400,
-        `purpose must be "fine-tune", got ${JSON.stringify(form.purpose)}`,
-        'invalid_request_error',
-        'purpose',
+      throw bad(`purpose must be "fine-tune", got ${JSON.stringify(form.purpose)}`, 'purpose');
+    }
+    if (upload.size === 0) throw bad('file: the file is empty', 'file');
+    const name = upload.name || 'upload.jsonl';
+    if (name.length > FINE_TUNING_LIMITS.filename) {
+      throw bad(
+        `file: the file name must be at most ${FINE_TUNING_LIMITS.filename} characters (the server's limit)`,
+        'file',
       );
     }
+    const full = store.noRoomFor(1, upload.size);
+    if (full) throw bad(`file: ${full}; delete some first`, 'file', 'limit_exceeded');
     const content = new Uint8Array(await upload.arrayBuffer());
-    return c.json(store.addFile(upload.name || 'upload.jsonl', 'fine-tune', content));
+    return c.json(store.addFile(name, 'fine-tune', content));
   });
   app.get('/v1/files', (c) =>
     c.json({ object: 'list', data: [...store.files.values()], has_more: false }),
@@ -84,9 +104,7 @@ export function mountFineTuning(app: Hono, store: FineTuningStore, runner: FineT
     return c.json({ id: f.id, object: 'file', deleted: true });
   });
 
-  app.post('/v1/fine_tuning/jobs', async (c) =>
-    c.json(jobBody(runner.create((await jsonBody(c)) as CreateJobBody))),
-  );
+  app.post('/v1/fine_tuning/jobs', async (c) => c.json(jobBody(runner.create(await jsonBody(c)))));
   app.get('/v1/fine_tuning/jobs', (c) => {
     const listed = page(c, store.listJobs());
     return c.json({ ...listed, data: listed.data.map(jobBody) });

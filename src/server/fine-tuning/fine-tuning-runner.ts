@@ -4,7 +4,6 @@
 // model as GGUF.
 
 import { parseTrainingExamples } from '../../data/training-examples.js';
-import { toSettings } from '../../engine/embedded-trainer.js';
 import { EmbeddedTrainer, loadCheckpoint } from '../../engine/index.js';
 import { checkpointToGguf } from '../../gguf/export-gguf.js';
 import { CancelledError, InvalidInputError } from '../../spec/errors.js';
@@ -16,9 +15,7 @@ import {
   newId,
   now,
 } from './fine-tuning-store.js';
-
-/** The engine's learning rate that `learning_rate_multiplier: 1` stands for. */
-export const BASE_LEARNING_RATE = 1e-3;
+import { engineHyperparameters, parseJobRequest } from './job-request.js';
 
 export interface FineTuningRunnerOptions {
   readonly store: FineTuningStore;
@@ -28,44 +25,7 @@ export interface FineTuningRunnerOptions {
   readonly gguf?: boolean;
 }
 
-/** The body of POST /v1/fine_tuning/jobs (the subset we read). */
-export interface CreateJobBody {
-  model?: unknown;
-  training_file?: unknown;
-  hyperparameters?: unknown;
-  method?: { type?: unknown; supervised?: { hyperparameters?: unknown } };
-  suffix?: unknown;
-  seed?: unknown;
-  validation_file?: unknown;
-  metadata?: unknown;
-}
-
-const bad = (message: string, param: string, code: string | null = null) =>
-  new HttpError(400, message, 'invalid_request_error', param, code);
-
-/**
- * OpenAI's hyperparameters (plus the engine's own names) as the engine trainer's hyperparameters;
- * "auto" leaves the engine's default. Checked here, so a bad one is a 400 at job creation.
- */
-export function engineHyperparameters(hyper: Record<string, unknown>) {
-  const out: Record<string, number | string | boolean> = {};
-  for (const [key, value] of Object.entries(hyper)) {
-    if (value === 'auto' || value === undefined || value === null) continue;
-    if (key === 'n_epochs') out.epochs = value as number;
-    else if (key === 'batch_size') out.batchSize = value as number;
-    else if (key === 'learning_rate_multiplier')
-      out.learningRate = (value as number) * BASE_LEARNING_RATE;
-    else out[key] = value as number;
-  }
-  try {
-    toSettings(out, 0);
-    return out;
-  } catch (error) {
-    if (error instanceof InvalidInputError)
-      throw bad(error.message, error.at.field ?? 'hyperparameters');
-    throw error;
-  }
-}
+const PENDING: readonly JobRecord['status'][] = ['validating_files', 'queued', 'running'];
 
 export class FineTuningRunner {
   private readonly trainer: EmbeddedTrainer;
@@ -77,7 +37,7 @@ export class FineTuningRunner {
     this.trainer = new EmbeddedTrainer({ outputDir: options.store.modelsDir, overwrite: true });
     // Jobs cut short by a restart cannot continue: say so rather than leave them running forever.
     for (const job of options.store.jobs.values()) {
-      if (['validating_files', 'queued', 'running'].includes(job.status)) {
+      if (PENDING.includes(job.status)) {
         this.finish(job, 'failed', {
           code: 'server_restarted',
           message: 'the server stopped during this job',
@@ -87,10 +47,10 @@ export class FineTuningRunner {
     }
   }
 
-  /** Checks a create request, stores the job and queues it. */
-  create(body: CreateJobBody): JobRecord {
+  /** Checks a create request whole, then stores the job and queues it. */
+  create(input: unknown): JobRecord {
     const { store } = this.options;
-    if (typeof body.model !== 'string') throw bad('model is required', 'model');
+    const body = parseJobRequest(input);
     if (!this.options.checkpointOf(body.model)) {
       throw new HttpError(
         404,
@@ -100,28 +60,32 @@ export class FineTuningRunner {
         'model_not_found',
       );
     }
-    if (typeof body.training_file !== 'string' || !store.files.has(body.training_file)) {
+    const rows = this.trainingRows(body.training_file, 'training_file');
+    if (body.validation_file) this.trainingRows(body.validation_file, 'validation_file');
+    const hyper = body.method?.supervised?.hyperparameters ?? body.hyperparameters ?? {};
+    engineHyperparameters(hyper, rows);
+    const pending = [...store.jobs.values()].filter((j) => PENDING.includes(j.status)).length;
+    if (pending >= store.limits.pendingJobs) {
       throw new HttpError(
-        404,
-        `no file "${String(body.training_file)}"`,
+        429,
+        `${pending} jobs are waiting or running, the server's limit (${store.limits.pendingJobs}); ` +
+          'wait for one to finish or cancel one',
         'invalid_request_error',
-        'training_file',
-        'file_not_found',
+        null,
+        'too_many_jobs',
       );
     }
-    if (body.method?.type !== undefined && body.method.type !== 'supervised') {
-      throw bad(
-        `method "${String(body.method.type)}" is not supported here (supervised only)`,
-        'method.type',
+    // Its result files (metrics, GGUF) must fit too; delete files to make room.
+    const full = store.noRoomFor(2, 0);
+    if (full)
+      throw new HttpError(
+        400,
+        `${full}; delete some first`,
+        'invalid_request_error',
+        null,
+        'limit_exceeded',
       );
-    }
-    const hyper = (body.method?.supervised?.hyperparameters ??
-      body.hyperparameters ??
-      {}) as Record<string, unknown>;
-    const seed = Number.isSafeInteger(body.seed)
-      ? (body.seed as number)
-      : Math.floor(Math.random() * 2 ** 31);
-    engineHyperparameters(hyper);
+    const seed = body.seed ?? Math.floor(Math.random() * 2 ** 31);
     const hyperparameters = {
       n_epochs: 'auto',
       batch_size: 'auto',
@@ -139,23 +103,53 @@ export class FineTuningRunner {
       status: 'validating_files',
       hyperparameters,
       training_file: body.training_file,
-      validation_file: typeof body.validation_file === 'string' ? body.validation_file : null,
+      validation_file: body.validation_file ?? null,
       result_files: [],
       trained_tokens: null,
       error: null,
       seed,
-      suffix: typeof body.suffix === 'string' ? body.suffix : null,
+      suffix: body.suffix || null,
       estimated_finish: null,
       integrations: [],
-      metadata: (body.metadata as Record<string, string>) ?? null,
+      metadata: body.metadata ?? null,
       method: { type: 'supervised', supervised: { hyperparameters } },
       events: [],
     };
     this.event(job, 'info', `Validating training file: ${job.training_file}`);
+    store.pruneJobs();
     store.saveJob(job);
     this.queue.push(job.id);
     this.idle = this.idle.then(() => this.next());
     return job;
+  }
+
+  /**
+   * Lines of an uploaded fine-tune file (an upper bound of its examples): a 404 naming `param`
+   * when there is no such file, a 400 when it holds something else.
+   */
+  private trainingRows(id: string, param: string): number {
+    const { store } = this.options;
+    const file = store.files.get(id);
+    if (!file) {
+      throw new HttpError(404, `no file "${id}"`, 'invalid_request_error', param, 'file_not_found');
+    }
+    if (file.purpose !== 'fine-tune') {
+      throw new HttpError(
+        400,
+        `${param}: file "${id}" has purpose "${file.purpose}", not "fine-tune"`,
+        'invalid_request_error',
+        param,
+      );
+    }
+    let rows = 0;
+    const content = store.content(id);
+    for (let at = 0; at < content.length; ) {
+      const end = content.indexOf(10, at);
+      const stop = end < 0 ? content.length : end;
+      if (content.subarray(at, stop).some((b) => b > 32)) rows++;
+      at = stop + 1;
+    }
+    return rows;
   }
 
   /** Cancels a job that has not finished; a finished one is returned as it is. */
@@ -215,7 +209,10 @@ export class FineTuningRunner {
     const base = this.options.checkpointOf(job.model);
     if (!base) throw new Error(`the model "${job.model}" is gone`);
     this.setStatus(job, 'running', `Fine-tuning job started: ${examples.length} examples`);
-    const hyperparameters = engineHyperparameters(job.method.supervised.hyperparameters);
+    const hyperparameters = engineHyperparameters(
+      job.method.supervised.hyperparameters,
+      examples.length,
+    );
     const losses: [number, number][] = [];
     const ref = await this.trainer.train(
       {

@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { FINE_TUNING_LIMITS, type StoreLimits } from '../server-limits.js';
 
 /** OpenAI's File object. */
 export interface FileObject {
@@ -74,12 +75,20 @@ export interface JobRecord {
 export const now = () => Math.floor(Date.now() / 1000);
 export const newId = (prefix: string) => `${prefix}-${randomBytes(12).toString('hex')}`;
 
+/** Finished jobs kept (with their events) before the oldest that made no model are dropped. */
+const KEPT_JOBS = 1_000;
+
 /** Files, jobs and models in `root`. Writes go to a temporary file first, then are renamed. */
 export class FineTuningStore {
   readonly files = new Map<string, FileObject>();
   readonly jobs = new Map<string, JobRecord>();
+  readonly limits: StoreLimits;
 
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    limits: Partial<StoreLimits> = {},
+  ) {
+    this.limits = { ...FINE_TUNING_LIMITS, ...limits };
     for (const sub of ['files', 'jobs', 'models']) mkdirSync(join(root, sub), { recursive: true });
     for (const name of readdirSync(join(root, 'files')).filter((f) => f.endsWith('.json'))) {
       const file = JSON.parse(readFileSync(join(root, 'files', name), 'utf8')) as FileObject;
@@ -113,6 +122,21 @@ export class FineTuningStore {
     return file;
   }
 
+  /**
+   * Why `files` more files of `bytes` in all would not fit `limits`, or undefined when they would.
+   */
+  noRoomFor(files: number, bytes: number): string | undefined {
+    let kept = 0;
+    for (const f of this.files.values()) kept += f.bytes;
+    if (this.files.size + files > this.limits.files) {
+      return `the server keeps at most ${this.limits.files} files and has ${this.files.size}`;
+    }
+    if (kept + bytes > this.limits.storedBytes) {
+      return `the server keeps at most ${this.limits.storedBytes} bytes of files and has ${kept}`;
+    }
+    return undefined;
+  }
+
   content(id: string): Buffer {
     return readFileSync(join(this.root, 'files', id));
   }
@@ -134,6 +158,34 @@ export class FineTuningStore {
     return [...this.jobs.values()].sort(
       (a, b) => b.created_at - a.created_at || (b.id < a.id ? -1 : 1),
     );
+  }
+
+  /**
+   * Keeps the job count bounded: past KEPT_JOBS, the oldest failed or cancelled jobs (which made
+   * no model) are forgotten, their records deleted.
+   */
+  pruneJobs(): void {
+    if (this.jobs.size < KEPT_JOBS) return;
+    const dropped = this.listJobs()
+      .reverse()
+      .filter((j) => j.status === 'failed' || j.status === 'cancelled')
+      .slice(0, this.jobs.size - KEPT_JOBS + 1);
+    for (const job of dropped) {
+      this.jobs.delete(job.id);
+      rmSync(join(this.root, 'jobs', `${job.id}.json`), { force: true });
+    }
+  }
+
+  /** Ids of the fine-tuned models whose checkpoint exists. */
+  fineTunedModels(): string[] {
+    const ids: string[] = [];
+    for (const job of this.jobs.values()) {
+      const { fine_tuned_model: id, checkpoint } = job;
+      if (job.status === 'succeeded' && id && checkpoint && existsSync(checkpoint)) {
+        ids.push(id);
+      }
+    }
+    return ids;
   }
 
   /** The job that produced `model`, if it succeeded. */

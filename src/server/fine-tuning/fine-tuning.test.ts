@@ -53,7 +53,7 @@ beforeAll(async () => {
     apiKey: KEY,
     ...withFineTuning(
       join(dir, 'ft'),
-      { resolve: dynamic.resolve, onClose: dynamic.close },
+      { resolve: dynamic.resolve, resolvedNames: dynamic.names, onClose: dynamic.close },
       { checkpoints: join(dir, 'checkpoints') },
     ),
   });
@@ -229,14 +229,26 @@ describe('the openai trainer against serve', () => {
       workDir: join(dir, 'trainer2'),
     });
     const request = { base: { kind: 'openai', id: 'base' }, examples, name: 'x', seed: 1 };
+    // An example longer than the model's context (32) is found when the job trains.
+    const long: SftExample = {
+      turns: [
+        { section: 'prompt', text: '1 + 1 = '.repeat(8), train: false },
+        { section: 'response', text: '2', train: true },
+      ],
+    };
     const failed = await trainer
-      .train({ ...request, hyperparameters: { gradClip: -1 } })
+      .train({ ...request, examples: [...examples, long] })
       .catch((e) => e);
     expect(failed).toBeInstanceOf(TrainerError);
     expect(failed.message).toMatch(
-      /^trainer "openai:http:\/\/127\.0\.0\.1:\d+\/v1" failed: job ftjob-\w+ failed: .*gradClip/,
+      /^trainer "openai:http:\/\/127\.0\.0\.1:\d+\/v1" failed: job ftjob-\w+ failed: .*longer than the model's context/,
     );
-    expect(failed.lastLines).toContain('Fine-tuning job started: 16 examples');
+    expect(failed.lastLines).toContain('Fine-tuning job started: 17 examples');
+    // A hyperparameter out of range is refused at creation, in the client's name for it.
+    const outOfRange = await trainer
+      .train({ ...request, hyperparameters: { gradClip: -1 } })
+      .catch((e) => e);
+    expect(outOfRange.message).toMatch(/cannot create the job: 400 .*hyperparameters\.gradClip/);
     const refused = await trainer
       .train({ ...request, hyperparameters: { warp: 9 } })
       .catch((e) => e);

@@ -1,12 +1,12 @@
 // The OpenAI fine-tuning API subset for `serve`: fine-tune the embedded checkpoints it serves with
 // any OpenAI fine-tuning client, then chat with the result under its `ft:` model id. The server
 // mounts the routes and asks `resolve` for fine-tuned models it does not know yet.
-import { basename, isAbsolute, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Hono } from 'hono';
-import { isCheckpoint } from '../../engine/index.js';
 import type { Task } from '../../spec/task.js';
-import { embeddedCheckpoint } from '../served-models.js';
+import { type CheckpointModels, checkpointModels, checkpointUnder } from '../served-models.js';
 import type { ServedModel } from '../server-app.js';
+import type { StoreLimits } from '../server-limits.js';
 import { mountFineTuning } from './fine-tuning-routes.js';
 import { FineTuningRunner } from './fine-tuning-runner.js';
 import { FineTuningStore } from './fine-tuning-store.js';
@@ -22,13 +22,22 @@ export interface FineTuningApiOptions {
   readonly task?: Task;
   /** Add a GGUF of each fine-tuned model to its result files (default true). */
   readonly gguf?: boolean;
+  /**
+   * Where fine-tuned models are loaded (e.g. shared with `--checkpoints`, so one bound covers
+   * both); default a pool of its own, closed with the API.
+   */
+  readonly loaded?: CheckpointModels;
+  /** Files, bytes and pending jobs the store takes (default FINE_TUNING_LIMITS). */
+  readonly limits?: Partial<StoreLimits>;
 }
 
 export interface FineTuningApi {
   /** Adds the routes to the server app. */
   mount(app: Hono): void;
-  /** A fine-tuned model by its `ft:` id, loaded on first use. */
+  /** A fine-tuned model by its `ft:` id, loaded on first use, lent for one request. */
   resolve(name: string): Promise<ServedModel | undefined>;
+  /** The ids of the fine-tuned models that exist. */
+  names(): string[];
   /** Cancels running jobs, closes loaded models. */
   close(): Promise<void>;
   readonly store: FineTuningStore;
@@ -37,7 +46,7 @@ export interface FineTuningApi {
 
 /** Builds the API over the folder `options.dir`. */
 export function fineTuningApi(options: FineTuningApiOptions): FineTuningApi {
-  const store = new FineTuningStore(resolve(options.dir));
+  const store = new FineTuningStore(resolve(options.dir), options.limits);
   const named = new Map(
     (options.models ?? []).map((spec) => {
       const at = spec.indexOf('=');
@@ -49,31 +58,23 @@ export function fineTuningApi(options: FineTuningApiOptions): FineTuningApi {
     const tuned = store.jobForModel(name)?.checkpoint;
     if (tuned) return tuned;
     if (named.has(name)) return named.get(name);
-    if (!options.checkpoints) return undefined;
-    const root = resolve(options.checkpoints);
-    const dir = isAbsolute(name) ? resolve(name) : resolve(root, name);
-    const rel = relative(root, dir);
-    return !rel.startsWith('..') && !isAbsolute(rel) && isCheckpoint(dir) ? dir : undefined;
+    return options.checkpoints ? checkpointUnder(options.checkpoints, name) : undefined;
   };
   const runner = new FineTuningRunner({ store, checkpointOf, gguf: options.gguf });
-  const loaded = new Map<string, Promise<ServedModel>>();
+  const loaded = options.loaded ?? checkpointModels({ task: options.task });
   return {
     store,
     runner,
     mount: (app) => mountFineTuning(app, store, runner),
     resolve(name) {
       const job = store.jobForModel(name);
-      if (!job?.checkpoint) return Promise.resolve(undefined);
-      let model = loaded.get(name);
-      if (!model) {
-        model = embeddedCheckpoint(job.checkpoint, name, options.task);
-        loaded.set(name, model);
-      }
-      return model;
+      const dir = job?.checkpoint && checkpointUnder(store.modelsDir, job.checkpoint);
+      return dir ? loaded.acquire(dir, name) : Promise.resolve(undefined);
     },
+    names: () => store.fineTunedModels(),
     async close() {
       await runner.close();
-      for (const m of loaded.values()) await (await m.catch(() => undefined))?.model.close?.();
+      if (!options.loaded) await loaded.close();
     },
   };
 }
@@ -81,6 +82,7 @@ export function fineTuningApi(options: FineTuningApiOptions): FineTuningApi {
 /** The server hooks this API needs: its routes, its models, its shutdown. */
 export interface ServerHooks {
   readonly resolve?: (name: string) => Promise<ServedModel | undefined>;
+  readonly resolvedNames?: () => readonly string[];
   readonly onClose?: () => Promise<void>;
   readonly extend?: (app: Hono) => void;
 }
@@ -98,6 +100,7 @@ export function withFineTuning(
   const api = fineTuningApi({ ...options, dir });
   return {
     resolve: async (name) => (await api.resolve(name)) ?? base.resolve?.(name),
+    resolvedNames: () => [...api.names(), ...(base.resolvedNames?.() ?? [])],
     onClose: async () => {
       await api.close();
       await base.onClose?.();
