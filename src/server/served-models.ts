@@ -1,7 +1,7 @@
 // What `serve` can serve: embedded checkpoints (batched across concurrent requests), any
 // checkpoint under a folder on first use, a proxied upstream OpenAI-compatible model, and the
 // fixed-latency benchmark model.
-import { readdirSync, realpathSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { EmbeddedTrainer, isCheckpoint } from '../engine/index.js';
 import { BatchingLanguageModel } from '../providers/batching-language-model.js';
@@ -48,7 +48,19 @@ export async function embeddedCheckpoint(
       await own.close();
     };
   }
-  return { name, model, task, ownedBy: 'self-evolve' };
+  return { name, model, task, ownedBy: 'self-evolve', fingerprint: weightsDigest(dir) };
+}
+
+/** The weights' SHA-256 recorded in a checkpoint's config.json (written with the weights). */
+function weightsDigest(dir: string): string | undefined {
+  try {
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
+      weights?: { sha256?: unknown };
+    };
+    return typeof config.weights?.sha256 === 'string' ? `sha256:${config.weights.sha256}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const inside = (root: string, path: string) => {

@@ -34,6 +34,12 @@ export interface ServedModel {
   readonly task?: Task;
   readonly ownedBy?: string;
   /**
+   * What the model is, beyond its name (an embedded checkpoint's weight digest): reported as
+   * `fingerprint` by `GET /v1/models/{id}`, so a client's response cache can tell two models
+   * served under one name apart.
+   */
+  readonly fingerprint?: string;
+  /**
    * Set on a model that `resolve` lent for one request: the server calls it once that request is
    * done with the model, so a resolver can close models it evicted when nobody uses them.
    */
@@ -97,6 +103,7 @@ function modelRegistry(options: ServerAppOptions) {
     object: 'model',
     created,
     owned_by: (typeof m !== 'string' && m.ownedBy) || 'self-evolve',
+    ...(typeof m !== 'string' && m.fingerprint ? { fingerprint: m.fingerprint } : {}),
   });
   return {
     describe,

@@ -98,3 +98,84 @@ describe('self-evolve eval --model', () => {
     expect(err).toContain('--config');
   });
 });
+
+describe('the response cache of eval --model', () => {
+  it('is keyed by what the server says the model is: a new checkpoint behind a name is asked again', async () => {
+    const { EmbeddedTrainer, NEW_MODEL_ID } = await import('../../engine/index.js');
+    const { checkpointResolver } = await import('../../server/served-models.js');
+    const root = join(dir, 'served');
+    const save = async (seed: number) => {
+      const engine = new EmbeddedTrainer({ outputDir: root, kernels: 'js' });
+      const shape = { config: { dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, contextLength: 128 } };
+      const m = await engine.open({ kind: 'embedded', id: NEW_MODEL_ID, meta: shape }, seed, []);
+      await m.save(join(root, 'ck'), { overwrite: true });
+      m.dispose();
+      await engine.close();
+    };
+    // The same port each time: the endpoint is part of the cache key too.
+    let port = 0;
+    const serveAndEval = async () => {
+      const resolver = checkpointResolver(root);
+      let calls = 0;
+      const counted = await startServer({
+        port,
+        models: [],
+        resolve: async (name) => {
+          const m = await resolver.resolve(name);
+          if (!m) return undefined;
+          return {
+            ...m,
+            model: {
+              id: m.model.id,
+              complete: (rs, o) => {
+                calls += rs.length;
+                return m.model.complete(rs, o);
+              },
+            },
+          };
+        },
+        onClose: resolver.close,
+      });
+      port = counted.port;
+      const config = join(dir, 'cached.json');
+      writeFileSync(
+        config,
+        JSON.stringify({
+          task: { name: 'equations' },
+          models: {
+            ck: {
+              kind: 'openai-compatible',
+              baseURL: counted.baseURL,
+              model: 'ck',
+              nativeEpisodes: true,
+            },
+          },
+        }),
+      );
+      const args = [
+        'eval',
+        '--model',
+        'ck',
+        '--config',
+        config,
+        '--n',
+        '4',
+        '--refine',
+        '0',
+        '--max-tokens',
+        '8',
+      ];
+      const r = await runCli([...args, '--json']);
+      await counted.close();
+      expect(r.code, r.err).toBe(0);
+      return calls;
+    };
+    await save(1);
+    expect(await serveAndEval()).toBe(4);
+    // The same model again: every answer comes from the cache.
+    expect(await serveAndEval()).toBe(0);
+    // Another checkpoint under the same name: its digest differs, so nothing stale is returned.
+    await save(2);
+    expect(await serveAndEval()).toBe(4);
+  });
+});
