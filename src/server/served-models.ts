@@ -57,7 +57,9 @@ function weightsDigest(dir: string): string | undefined {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
       weights?: { sha256?: unknown };
     };
-    return typeof config.weights?.sha256 === 'string' ? `sha256:${config.weights.sha256}` : undefined;
+    return typeof config.weights?.sha256 === 'string'
+      ? `sha256:${config.weights.sha256}`
+      : undefined;
   } catch {
     return undefined;
   }
