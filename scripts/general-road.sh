@@ -4,12 +4,14 @@
 # `serve --checkpoints`, the equations checker served as the teacher, training through serve's
 # OpenAI fine-tuning API. Prints the stage table as JSON, then the built-in demo's of the same seed.
 # With `llama-cpp`, every trained model is downloaded as GGUF and generates through llama.cpp.
-#   scripts/general-road.sh [demo|quick] [seed] [work dir] [http|llama-cpp]
+#   scripts/general-road.sh [demo|quick] [seed] [work dir] [http|llama-cpp] [builtin|no-builtin]
+# The SFT twins (controls.sft) are left out of the general road: they do not change SELF's stages.
 set -euo pipefail
 preset=${1:-demo}
 seed=${2:-1}
 work=${3:-$(mktemp -d)}
 mode=${4:-http}
+builtin=${5:-builtin}
 download=''
 llama=''
 if [ "$mode" = llama-cpp ]; then
@@ -40,14 +42,18 @@ cat > general.json <<JSON
     "teacher": { "kind": "openai-compatible", "baseURL": "$url", "model": "equations-checker", "nativeEpisodes": true, "concurrency": 64 }
   },
   "trainer": { "kind": "openai", "baseURL": "$url", "pollSeconds": 0.5, "episodes": true$download },
-  "data": { "trainFile": "data/train.jsonl", "promptsFile": "data/prompts.jsonl", "testFile": "data/test.jsonl" }$llama
+  "data": { "trainFile": "data/train.jsonl", "promptsFile": "data/prompts.jsonl", "testFile": "data/test.jsonl" }$llama,
+  "controls": { "sft": false }
 }
 JSON
 start=$(date +%s)
 $bin run --preset "$preset" --seed "$seed" --config general.json --name general --runs-dir runs --json > general.out
 echo "general road: $(( $(date +%s) - start )) s" >&2
 kill $serve
-start=$(date +%s)
-$bin run --preset "$preset" --seed "$seed" --name builtin --runs-dir runs --json > builtin.out
-echo "built-in: $(( $(date +%s) - start )) s" >&2
-cat general.out builtin.out
+cat general.out
+if [ "$builtin" = builtin ]; then
+  start=$(date +%s)
+  $bin run --preset "$preset" --seed "$seed" --name builtin --runs-dir runs --json > builtin.out
+  echo "built-in: $(( $(date +%s) - start )) s" >&2
+  cat builtin.out
+fi

@@ -39,6 +39,8 @@ export const PRESETS: Record<'demo' | 'quick' | 'none', RunConfigInput> = {
       replayMeta: 0.6,
       train: { epochs: 2, batchSize: 4, learningRate: 3e-4 },
     },
+    // The compute-matched SFT row beside SELF's (docs/results.md): the fair comparison first.
+    controls: { sft: true },
     eval: { refine: 2 },
   },
   quick: {
