@@ -10,6 +10,7 @@ import { resolveTrainerPaths, trainerSpecSchema } from '../runtime/trainer-facto
 import { dataSizesShape, type SelfSettings, selfSettingsShape } from '../self/config.js';
 import { InvalidInputError } from '../spec/errors.js';
 import { type TaskSpec, taskSpecSchema } from '../tasks/task-spec.js';
+import { telemetryConfigSchema } from '../telemetry/telemetry-config.js';
 import { readJsonFile } from './json-locate.js';
 import { budgetSchema, type ModelSpec } from './model-schemas.js';
 import { llamaCppConfigSchema } from './trainer-config.js';
@@ -49,6 +50,8 @@ export const runConfigSchema = z
     /** How GGUF models run (the student's trained models when the trainer returns GGUF files). */
     llamaCpp: llamaCppConfigSchema.optional(),
     budget: budgetSchema.optional(),
+    /** OpenTelemetry traces of the run to an OTLP/HTTP collector (off unless given). */
+    telemetry: telemetryConfigSchema.optional(),
     model: moved('the starting model is models.student'),
   })
   .strict();

@@ -21,6 +21,7 @@ import type { RunRecord, RunStore } from '../spec/run-store.js';
 import type { Task } from '../spec/task.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import { resolveTask } from '../tasks/task-spec.js';
+import { startRunTracer } from '../telemetry/run-tracer.js';
 import { checkModel, studentRef } from './model-factory.js';
 import { loadRunInputs, pinRunInputs } from './run-inputs.js';
 import { lockHolder, lockRun, RunInUseError } from './run-lock.js';
@@ -220,11 +221,15 @@ export async function executeRun(
   const unlock = lockRun(run.name, run.dir);
   // What a killed session was writing when it died (checkpoints, trainer files, the report).
   for (const dir of ['', 'models', 'trainer', 'export']) removeStaleTemps(join(run.dir, dir));
+  const tracer = config.telemetry
+    ? startRunTracer(config.telemetry, { name: run.name, seed: config.seed }, options.env)
+    : undefined;
   let wiring: Awaited<ReturnType<typeof openRunWiring>>;
   try {
-    wiring = await openRunWiring(config, run.dir, { env: options.env });
+    wiring = await openRunWiring(config, run.dir, { env: options.env, tracer });
   } catch (error) {
     unlock();
+    await tracer?.shutdown();
     throw error;
   }
   store.setStatus(run.name, 'running');
@@ -236,6 +241,7 @@ export async function executeRun(
       inputs: loadRunInputs(config),
       signal: options.signal,
       onProgress: options.onProgress,
+      stageScope: tracer ? (name, body) => tracer.stage(name, body) : undefined,
     });
     writeReport(store, run, config);
     const usage = wiring.ledger.byStage();
@@ -248,6 +254,7 @@ export async function executeRun(
     throw error;
   } finally {
     await wiring.close();
+    await tracer?.shutdown();
     unlock();
   }
 }

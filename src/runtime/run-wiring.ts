@@ -17,6 +17,8 @@ import type { Teacher } from '../spec/task.js';
 import type { ModelLoader, ModelRef, Trainer } from '../spec/trainer.js';
 import type { TaskEntry } from '../tasks/task-registry.js';
 import { resolveTask } from '../tasks/task-spec.js';
+import type { RunTracer } from '../telemetry/run-tracer.js';
+import { TracedLanguageModel } from '../telemetry/traced-language-model.js';
 import {
   checkerTeacher,
   createModel,
@@ -93,7 +95,7 @@ export interface RunModels {
 export async function openRunModels(
   config: RunConfig,
   runDir: string,
-  options: { env?: NodeJS.ProcessEnv; cache?: boolean } = {},
+  options: { env?: NodeJS.ProcessEnv; cache?: boolean; tracer?: RunTracer } = {},
 ): Promise<RunModels> {
   const entry = await resolveTask(config.task);
   const student = requireStudent(config);
@@ -124,11 +126,11 @@ export async function openRunModels(
   };
   const opened: LanguageModel[] = [];
   const loader: ModelLoader = {
-    load: (ref: ModelRef) =>
-      createModel(refToSpec(ref, student, context), {
-        ...context,
-        stage: `model:${basename(ref.id)}`,
-      }),
+    load: async (ref: ModelRef) => {
+      const spec = refToSpec(ref, student, context);
+      const model = await createModel(spec, { ...context, stage: `model:${basename(ref.id)}` });
+      return options.tracer ? traced(model, spec, options.tracer, entry, 'student') : model;
+    },
   };
   return {
     entry,
@@ -149,13 +151,19 @@ export async function openRunModels(
 export async function openRunWiring(
   config: RunConfig,
   runDir: string,
-  options: { env?: NodeJS.ProcessEnv } = {},
+  options: { env?: NodeJS.ProcessEnv; tracer?: RunTracer } = {},
 ): Promise<RunWiring> {
   checkTrainerChoice(config);
   const models = await openRunModels(config, runDir, options);
   const { entry, engine, context } = models;
   try {
-    const teacher = await openTeacher(teacherSpec(config, entry), entry, context, models.opened);
+    const teacher = await openTeacher(
+      teacherSpec(config, entry),
+      entry,
+      context,
+      models.opened,
+      options.tracer,
+    );
     const trainer: Trainer = config.trainer
       ? await createTrainer(config.trainer, { runDir, engine, env: options.env })
       : engine;
@@ -178,11 +186,30 @@ async function openTeacher(
   entry: TaskEntry,
   context: ModelContext,
   opened: LanguageModel[],
+  tracer?: RunTracer,
 ): Promise<Teacher> {
   // A checker is the Teacher port itself: no need to go through its LanguageModel face.
   if (spec.kind === 'checker')
     return checkerTeacher(spec as CheckerModelSpec, { teacher: entry.teacher });
-  const model = await createModel(spec, { ...context, stage: 'teacher' });
+  const created = await createModel(spec, { ...context, stage: 'teacher' });
+  const model = tracer ? traced(created, spec, tracer, entry, 'teacher') : created;
   opened.push(model);
   return new ModelTeacher(model, { parseVerdict: (f) => entry.task.parseVerdict(f) });
+}
+
+/** A model recorded as spans of the run's trace (GenAI semantic conventions). */
+function traced(
+  model: LanguageModel,
+  spec: ModelSpec,
+  tracer: RunTracer,
+  entry: TaskEntry,
+  role: 'student' | 'teacher',
+): LanguageModel {
+  const viaChat = spec.kind === 'openai-compatible';
+  return new TracedLanguageModel(model, tracer, {
+    provider: viaChat ? 'openai' : spec.kind === 'llama-cpp' ? 'llama.cpp' : 'self-evolve',
+    operation: viaChat ? 'chat' : 'text_completion',
+    role,
+    parseVerdict: (f) => entry.task.parseVerdict(f),
+  });
 }

@@ -59,6 +59,8 @@ export interface PipelineRun {
   readonly inputs?: PipelineInputs;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Wraps each stage (a tracing span, say); model calls made inside belong to it. */
+  readonly stageScope?: <T>(name: string, body: () => Promise<T>) => Promise<T>;
 }
 
 /** Runs (or resumes) a run to its end; returns the summary. */
@@ -140,14 +142,17 @@ class Context {
     evalRefine = this.settings.eval.refine,
   ): Promise<void> {
     if (this.ports.store.getStage(this.run, name)) return;
-    const started = performance.now();
-    const metrics = await body();
-    const evaluation = await this.evaluate(name, evalRefine);
-    this.ports.store.putStage(this.run, {
-      name,
-      metrics: { ...metrics, eval: evaluation },
-      seconds: (performance.now() - started) / 1000,
-      finishedAt: new Date().toISOString(),
+    const scope = this.input.stageScope ?? (<T>(_: string, f: () => Promise<T>) => f());
+    await scope(name, async () => {
+      const started = performance.now();
+      const metrics = await body();
+      const evaluation = await this.evaluate(name, evalRefine);
+      this.ports.store.putStage(this.run, {
+        name,
+        metrics: { ...metrics, eval: evaluation },
+        seconds: (performance.now() - started) / 1000,
+        finishedAt: new Date().toISOString(),
+      });
     });
   }
 
