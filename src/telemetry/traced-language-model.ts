@@ -83,7 +83,9 @@ export class TracedLanguageModel implements LanguageModel {
       }
       throw error;
     }
-    completions.forEach((c, i) => this.finish(spans[i], requests[i], c));
+    completions.forEach((c, i) => {
+      this.finish(spans[i], requests[i], c);
+    });
     return completions;
   }
 
