@@ -94,7 +94,8 @@ function latest(turns: readonly Turn[]): Record<(typeof PLACEHOLDERS)[number], s
   return out;
 }
 
-function fill(template: string, values: Record<string, string>): string {
+/** Fills `{name}` placeholders in one pass; names without a value are left as written. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
   // One pass, so text inside a value (e.g. "{feedback}" typed by a user) is never expanded.
   return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
@@ -113,8 +114,8 @@ export function renderChat(
   const t = templates[next];
   const values = latest(turns);
   const messages: ChatMessage[] = [];
-  if (t.system) messages.push({ role: 'system', content: fill(t.system, values) });
-  messages.push({ role: 'user', content: fill(t.user, values) });
+  if (t.system) messages.push({ role: 'system', content: fillTemplate(t.system, values) });
+  messages.push({ role: 'user', content: fillTemplate(t.user, values) });
   return messages;
 }
 
