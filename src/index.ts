@@ -20,6 +20,7 @@ export {
   type RunConfigInput,
   runConfigSchema,
 } from './config/run-config.js';
+export { type AnswerRecord, answersFor, readAnswerFile } from './data/answer-file.js';
 // Data: one reader with field mappings, and the datasets the package ships.
 export {
   type DatasetDefinition,
@@ -46,11 +47,52 @@ export {
   profileKernels,
 } from './engine/kernels/profiled-kernels.js';
 export { WasmKernels, type WasmKernelsOptions } from './engine/kernels/wasm-kernels.js';
+// Judged evaluation: pairwise against a baseline (both orders), rubric scores, and the judges.
+export {
+  type GradeFunction,
+  type ModelJudgeOptions,
+  modelJudge,
+  programmaticJudge,
+  taskGrade,
+} from './evaluate/judge.js';
+export {
+  checkJudgeTemplate,
+  DEFAULT_JUDGE_TEMPLATES,
+  JUDGE_PLACEHOLDERS,
+  type JudgeTemplates,
+  renderJudgePrompt,
+  resolveJudgeTemplates,
+} from './evaluate/judge-templates.js';
+export {
+  type PairwiseVerdict,
+  type Parsed,
+  parsePairwiseVerdict,
+  parseRubricScore,
+} from './evaluate/judge-verdicts.js';
 export type { EvalMetrics, KeptMetrics } from './evaluate/metrics.js';
+export {
+  type AnswerPair,
+  type JudgePairwiseOptions,
+  judgePairwise,
+  type OrderJudgement,
+  type PairJudgement,
+  type PairOutcome,
+  type PairwiseReport,
+} from './evaluate/pairwise.js';
+export {
+  DEFAULT_RUBRIC_SCALE,
+  type RubricItem,
+  type RubricJudgement,
+  type RubricReport,
+  type ScoreWithRubricOptions,
+  scoreWithRubric,
+} from './evaluate/rubric.js';
+export { type ConfidenceInterval, wilsonInterval, winRate } from './evaluate/win-rate.js';
 export { type ExportResult, exportRun } from './export/export-run.js';
 export * from './gguf/index.js';
 export * from './providers/index.js';
 export * from './providers/llama-cpp/index.js';
+export { type ConfiguredJudgeOptions, openConfiguredJudge } from './runtime/configured-judge.js';
 export { openConfiguredModels } from './runtime/configured-models.js';
 // Models and trainers: one factory each, extended through their registries.
 export {

@@ -39,7 +39,8 @@ export function ablationRows(summary: RunSummary): AblationRow[] {
 export const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | null): string => (x === null ? '-' : String(x));
 
-function grid(header: string[], rows: string[][]): string {
+/** Aligned text columns: the first left-aligned, the others right-aligned, under a rule. */
+export function grid(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

@@ -1,6 +1,7 @@
 // `self-evolve eval`: scores a model on labelled problems, directly and with K online
 // refinements: a run's model (--run) or a model of a config (--model, --config). Problems come
 // from a file or a shipped dataset (--data), the benchmark's test set, or the task's generator.
+// With --judge, a judge model compares the answers with a baseline's or scores them by a rubric.
 import { Command } from 'commander';
 import { readJsonFile } from '../../config/json-locate.js';
 import { PRESETS } from '../../config/presets.js';
@@ -19,10 +20,18 @@ import type { RunStore } from '../../spec/run-store.js';
 import type { Problem, Task } from '../../spec/task.js';
 import { createTask } from '../../tasks/task-registry.js';
 import { resolveTask } from '../../tasks/task-spec.js';
+import {
+  formatJudged,
+  JUDGE_HELP,
+  type JudgeFlags,
+  judgedEval,
+  judgedJson,
+  withJudgeFlags,
+} from '../judged-eval.js';
 import { intOption } from '../options.js';
 import { progressReporter, withRunsDir } from '../run-cli.js';
 
-interface EvalOptions {
+interface EvalOptions extends JudgeFlags {
   run?: string;
   stage?: string;
   model?: string;
@@ -54,7 +63,11 @@ export function evalProblems(opts: EvalOptions, task: Task): Problem[] {
   if (benchmark) return benchmark;
   if (opts.data) {
     const file = resolveProblemFile(opts.data, process.cwd(), '--data');
-    return readProblemFile({ ...file, limit: limit ?? file.limit }, { requireAnswer: true });
+    // A judge needs no reference answers (accuracy is then reported on the labelled ones only).
+    return readProblemFile(
+      { ...file, limit: limit ?? file.limit },
+      { requireAnswer: opts.judge === undefined },
+    );
   }
   if (!task.generate) {
     throw new InvalidInputError(
@@ -98,10 +111,10 @@ export function command(): Command {
     )
     .option(
       '--no-cache',
-      'with --model: call the model for every request (default: answers cached in <config>.cache.sqlite)',
+      'with --model or --judge: call the models for every request (default: answers and judgements cached in <config>.cache.sqlite)',
     )
     .option('--json', 'print the metrics as one JSON object');
-  withRunsDir(cmd)
+  withRunsDir(withJudgeFlags(cmd))
     .addHelpText(
       'after',
       `
@@ -117,7 +130,8 @@ with lm-evaluation-harness's flexible extraction (docs/benchmarks.md).
 With --model, answers are cached in <config>.cache.sqlite, keyed by the request, the endpoint and
 what the server says the model is (self-evolve serve reports each checkpoint's digest, so a new
 checkpoint behind the same name is a new key); other servers do not say, so after changing the
-model behind a name, pass --no-cache or delete the cache file.`,
+model behind a name, pass --no-cache or delete the cache file.
+${JUDGE_HELP}`,
     )
     .action(async (opts: EvalOptions) => {
       if (!opts.run && !opts.model)
@@ -131,30 +145,45 @@ model behind a name, pass --no-cache or delete the cache file.`,
         const label = opts.run ?? opts.model;
         try {
           const problems = target.problems ?? evalProblems(opts, target.task);
-          const { metrics } = await evaluateModel({
-            model: target.model,
-            task: target.task,
-            problems,
-            refine,
-            maxTokens: target.maxTokens,
-            chunk: target.chunk,
-            onProgress: progressReporter(!opts.json),
-            label: `eval ${label}/${target.stage}`,
-            maxErrors: intOption(opts.maxErrors, '--max-errors'),
-          });
+          const evaluate = (t: EvalTarget, progressLabel: string) =>
+            evaluateModel({
+              model: t.model,
+              task: t.task,
+              problems,
+              refine,
+              maxTokens: t.maxTokens,
+              chunk: t.chunk,
+              onProgress: progressReporter(!opts.json),
+              label: progressLabel,
+              maxErrors: intOption(opts.maxErrors, '--max-errors'),
+            });
+          const judged = opts.judge
+            ? await judgedEval({
+                opts,
+                target,
+                problems,
+                store,
+                openStage: (stage) => runTarget(store!, { ...opts, stage }),
+                evaluate,
+              })
+            : undefined;
+          const { metrics } = judged ?? (await evaluate(target, `eval ${label}/${target.stage}`));
           if (opts.json)
             process.stdout.write(
-              `${JSON.stringify({ run: opts.run ?? null, model: opts.model ?? null, stage: target.stage, ...metrics })}\n`,
+              `${JSON.stringify({ run: opts.run ?? null, model: opts.model ?? null, stage: target.stage, ...metrics, ...(judged ? judgedJson(judged) : {}) })}\n`,
             );
           else {
             const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
-            process.stdout.write(
-              `${label}/${target.stage} on ${metrics.n} problems: direct ${pct(metrics.direct_acc)} · refined ${pct(metrics.refined_acc)} · ` +
-                `feedback precision ${pct(metrics.feedback_precision)} recall ${pct(metrics.feedback_recall)} · ` +
-                `wrong→right ${metrics.wrong_to_right} right→wrong ${metrics.right_to_wrong}` +
-                (metrics.errors ? ` · ${metrics.errors} failed (counted wrong)` : '') +
-                '\n',
-            );
+            // Judged answers need no labels: accuracy only when some problems have one.
+            if (!judged || metrics.n > 0)
+              process.stdout.write(
+                `${label}/${target.stage} on ${metrics.n} problems: direct ${pct(metrics.direct_acc)} · refined ${pct(metrics.refined_acc)} · ` +
+                  `feedback precision ${pct(metrics.feedback_precision)} recall ${pct(metrics.feedback_recall)} · ` +
+                  `wrong→right ${metrics.wrong_to_right} right→wrong ${metrics.right_to_wrong}` +
+                  (metrics.errors ? ` · ${metrics.errors} failed (counted wrong)` : '') +
+                  '\n',
+              );
+            if (judged) process.stdout.write(formatJudged(judged, `${label}/${target.stage}`));
           }
         } finally {
           await target.close();
