@@ -1,6 +1,7 @@
 // `eval --judge <model>`: the flags, the checks that run before anything is generated, and the
-// report (a table, or with --json one object). The judging itself is the library's
-// (src/evaluate/pairwise.ts, rubric.ts); the judge is opened by src/runtime/configured-judge.ts.
+// answers of the model and its baseline handed to the judge. The judging itself is the library's
+// (src/evaluate/pairwise.ts, rubric.ts); the judge is opened by src/runtime/configured-judge.ts;
+// what is printed, by ./judged-report.ts.
 import type { Command } from 'commander';
 import { PRESETS } from '../config/presets.js';
 import { loadRunConfigFile, type RunConfig } from '../config/run-config.js';
@@ -8,20 +9,16 @@ import { answersFor, readAnswerFile } from '../data/answer-file.js';
 import { readText } from '../data/records.js';
 import { type JudgeTemplates, resolveJudgeTemplates } from '../evaluate/judge-templates.js';
 import { parseScale } from '../evaluate/judge-verdicts.js';
-import type { EvalMetrics } from '../evaluate/metrics.js';
-import { finalOf } from '../evaluate/metrics.js';
-import {
-  type JudgePairwiseOptions,
-  judgePairwise,
-  type PairwiseReport,
-} from '../evaluate/pairwise.js';
-import { DEFAULT_RUBRIC_SCALE, type RubricReport, scoreWithRubric } from '../evaluate/rubric.js';
-import { grid, pct } from '../report/table.js';
+import { type EvalMetrics, finalOf } from '../evaluate/metrics.js';
+import { type JudgePairwiseOptions, judgePairwise } from '../evaluate/pairwise.js';
+import { DEFAULT_RUBRIC_SCALE, scoreWithRubric } from '../evaluate/rubric.js';
+import { assertAbsent, writeFileAtomic } from '../files/atomic-write.js';
 import { checkConfiguredModel, openConfiguredJudge } from '../runtime/configured-judge.js';
 import { configuredEvalTarget, type EvalTarget } from '../runtime/eval-target.js';
 import { InvalidInputError } from '../spec/errors.js';
 import type { RunStore, SampleRecord } from '../spec/run-store.js';
 import type { Problem } from '../spec/task.js';
+import { type JudgedResult, judgementLines } from './judged-report.js';
 import { intOption } from './options.js';
 import { progressReporter } from './run-cli.js';
 
@@ -36,6 +33,8 @@ export interface JudgeFlags {
   pairwiseTemplate?: string;
   rubricTemplate?: string;
   judgeMaxTokens: string;
+  judgements?: string;
+  force?: boolean;
 }
 
 /** What eval hands over: its options, the scored target and problems, and how it evaluates. */
@@ -76,7 +75,12 @@ export function withJudgeFlags(cmd: Command): Command {
     .option('--scale <min-max>', 'the rubric scale, whole numbers', '1-10')
     .option('--pairwise-template <file>', 'replace the pairwise judge prompt (docs/evaluation.md)')
     .option('--rubric-template <file>', 'replace the rubric judge prompt (docs/evaluation.md)')
-    .option('--judge-max-tokens <n>', 'longest judge answer', '512');
+    .option('--judge-max-tokens <n>', 'longest judge answer', '512')
+    .option(
+      '--judgements <file>',
+      "write every judgement (the judge's text, verdict, outcome) as JSONL",
+    )
+    .option('--force', 'replace the --judgements file if it exists');
 }
 
 export const JUDGE_HELP = `
@@ -138,6 +142,7 @@ async function prepare(ctx: JudgedEvalContext) {
   const rubric = opts.rubric === undefined ? undefined : readText(opts.rubric, 'the rubric').trim();
   if (rubric === '') throw new InvalidInputError('is empty', { file: opts.rubric });
   const scale = opts.scale === undefined ? DEFAULT_RUBRIC_SCALE : parseScale(opts.scale);
+  if (opts.judgements !== undefined && !opts.force) assertAbsent(opts.judgements);
   const baseline = await baselineOf(ctx, config);
   await checkConfiguredModel(config, opts.judge!, '--judge', 'judge');
   return { config, templates, rubric, scale, baseline, source: opts.config };
@@ -173,16 +178,6 @@ async function baselineOf(
     return { kind: 'model', name: opts.baselineModel };
   }
   return undefined;
-}
-
-/** What a judged evaluation found: eval's metrics and the judge's reports. */
-export interface JudgedResult {
-  readonly metrics: EvalMetrics;
-  readonly judge: string;
-  readonly judgeId: string;
-  readonly baseline: string | null;
-  readonly pairwise?: PairwiseReport;
-  readonly rubric?: RubricReport;
 }
 
 /** Final answers (the answer online refinement returned) in problem order. */
@@ -269,6 +264,10 @@ export async function judgedEval(ctx: JudgedEvalContext): Promise<JudgedResult> 
             scale: plan.scale,
             onProgress: progress('judge rubric'),
           });
+    if (opts.judgements !== undefined) {
+      const lines = judgementLines(problems, answers, baseline, pairwise, rubric);
+      writeFileAtomic(opts.judgements, lines, { force: opts.force });
+    }
     return {
       metrics,
       judge: opts.judge!,
@@ -280,53 +279,4 @@ export async function judgedEval(ctx: JudgedEvalContext): Promise<JudgedResult> 
   } finally {
     await judge.close?.();
   }
-}
-
-/** The judged part of `eval --json`: counts, rates and intervals, without each judgement's text. */
-export function judgedJson(result: JudgedResult): Record<string, unknown> {
-  const { judgements: _p, ...pairwise } = result.pairwise ?? { judgements: [] };
-  const { judgements: _r, ...rubric } = result.rubric ?? { judgements: [] };
-  return {
-    judge: result.judge,
-    judge_id: result.judgeId,
-    baseline: result.baseline,
-    pairwise: result.pairwise ? pairwise : null,
-    rubric: result.rubric ? rubric : null,
-  };
-}
-
-/** The judged part of eval's text output: a table for pairs, one for rubric scores. */
-export function formatJudged(result: JudgedResult, label: string): string {
-  const out: string[] = [];
-  const p = result.pairwise;
-  if (p) {
-    const share = (n: number) => pct(p.pairs ? n / p.pairs : null);
-    const rows = [
-      ['wins', String(p.wins), share(p.wins)],
-      ['ties', String(p.ties), share(p.ties)],
-      ['losses', String(p.losses), share(p.losses)],
-      ['unparseable', String(p.unparseable), share(p.unparseable)],
-    ];
-    const ci = p.ci95 ? ` (95% CI ${pct(p.ci95.low)}-${pct(p.ci95.high)}, Wilson)` : '';
-    out.push(
-      `${label} vs ${result.baseline}, judged by ${result.judge} in both orders (A/B, B/A):`,
-      grid(['', 'pairs', 'share'], rows),
-      `win rate ${pct(p.win_rate)}${ci}`,
-      `${p.inconsistent} of ${p.wins + p.ties + p.losses} decided pairs judged differently in the ` +
-        `two orders · ${p.unparseable_answers} of ${2 * p.pairs} judge answers unparseable`,
-    );
-  }
-  const r = result.rubric;
-  if (r) {
-    const mean = r.mean === null ? '-' : r.mean.toFixed(2);
-    out.push(
-      `${p ? '\n' : ''}${label} scored by ${result.judge} against the rubric (${r.scale.min}-${r.scale.max}): ` +
-        `mean ${mean} over ${r.scored} answers · ${r.unparseable} of ${r.n} judge answers unparseable`,
-      grid(
-        ['score', 'answers'],
-        Object.entries(r.distribution).map(([score, n]) => [score, String(n)]),
-      ),
-    );
-  }
-  return `${out.join('\n')}\n`;
 }

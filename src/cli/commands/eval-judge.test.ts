@@ -1,7 +1,7 @@
 // `self-evolve eval --judge`: judged evaluation end to end through the CLI. The student, the
 // baseline model and the judges answer behind a real OpenAI-compatible server on 127.0.0.1; the
 // hosted LLM judge is the one thing faked (scripted judges, src/testing/scripted-judges.ts).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,10 +142,9 @@ describe('eval --judge, pairwise', () => {
   });
 
   it('counts a judge answer naming neither answer as unparseable', async () => {
-    const report = await evalJson([
-      ...onQuestions,
-      ...['--judge', 'mute', '--baseline-file', at('baseline.jsonl')],
-    ]);
+    const args = [...onQuestions, '--judge', 'mute', '--baseline-file', at('baseline.jsonl')];
+    const out = at('mute-judgements.jsonl');
+    const report = await evalJson([...args, '--judgements', out]);
     expect(report.pairwise).toMatchObject({
       wins: 0,
       ties: 0,
@@ -155,6 +154,32 @@ describe('eval --judge, pairwise', () => {
       win_rate: null,
       ci95: null,
     });
+    // Each judgement is written out with what the judge said and why it did not count.
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatchObject({
+      kind: 'pairwise',
+      id: 'q0',
+      answer: 'GOOD answer to Question 0?',
+      baseline: 'bad b0',
+      outcome: 'unparseable',
+    });
+    expect(lines[0].orders[1]).toMatchObject({
+      first: 'baseline',
+      text: 'Both answers have merit; I cannot choose.',
+      verdict: null,
+    });
+    expect(lines[0].orders[1].unparseable).toMatch(/no final "Verdict: A"/);
+    // An existing judgements file is replaced only with --force, and refused before any call.
+    const asked = judges.mute.requests.length;
+    const again = await runCli([...args, '--judgements', out, '--no-cache']);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/mute-judgements\.jsonl: already exists/);
+    expect(judges.mute.requests.length).toBe(asked);
+    await evalJson([...args, '--judgements', out, '--force']);
   });
 
   it('reads the pairwise template from a file', async () => {

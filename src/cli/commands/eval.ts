@@ -20,14 +20,8 @@ import type { RunStore } from '../../spec/run-store.js';
 import type { Problem, Task } from '../../spec/task.js';
 import { createTask } from '../../tasks/task-registry.js';
 import { resolveTask } from '../../tasks/task-spec.js';
-import {
-  formatJudged,
-  JUDGE_HELP,
-  type JudgeFlags,
-  judgedEval,
-  judgedJson,
-  withJudgeFlags,
-} from '../judged-eval.js';
+import { JUDGE_HELP, type JudgeFlags, judgedEval, withJudgeFlags } from '../judged-eval.js';
+import { formatJudged, judgedJson } from '../judged-report.js';
 import { intOption } from '../options.js';
 import { progressReporter, withRunsDir } from '../run-cli.js';
 
