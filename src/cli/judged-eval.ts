@@ -96,6 +96,32 @@ Judgements are cached in <config>.cache.sqlite like every paid call (--no-cache 
   self-evolve eval --model student --config self.json --task gsm8k --limit 100 --refine 0 \\
       --judge gpt --baseline-file other-answers.jsonl --rubric rubric.txt --scale 1-10 --json`;
 
+const NEEDS_JUDGE = {
+  baselineStage: '--baseline-stage',
+  baselineModel: '--baseline-model',
+  baselineFile: '--baseline-file',
+  rubric: '--rubric',
+  pairwiseTemplate: '--pairwise-template',
+  rubricTemplate: '--rubric-template',
+  judgements: '--judgements',
+} as const;
+
+/** A judge's flag given without --judge is a mistake, not something to ignore. */
+export function refuseJudgeFlagsWithoutJudge(opts: JudgeFlags): void {
+  if (opts.judge !== undefined) return;
+  for (const [key, flag] of Object.entries(NEEDS_JUDGE)) {
+    if (opts[key as keyof typeof NEEDS_JUDGE] !== undefined) {
+      throw new InvalidInputError(
+        'needs --judge: the model that judges',
+        { field: flag },
+        {
+          hint: 'add --judge <model> naming a model of --config',
+        },
+      );
+    }
+  }
+}
+
 type Baseline =
   | { kind: 'stage'; name: string }
   | { kind: 'model'; name: string }

@@ -335,9 +335,14 @@ describe('eval --judge, bad input: a clear error before any work', () => {
     );
   });
 
-  it('a judge the config does not name, no baseline or rubric, a bad template, a bad scale', async () => {
+  it('a judge the config does not name, a judge flag without --judge, no baseline or rubric, a bad template, a bad scale', async () => {
     const judged = [...onQuestions, '--baseline-file', at('baseline.jsonl')];
     await nothingAsked([...judged, '--judge', 'nope'], 2, /field "--judge": no model named "nope"/);
+    await nothingAsked(
+      [...onQuestions, '--rubric', at('rubric.txt')],
+      2,
+      /field "--rubric": needs --judge/,
+    );
     await nothingAsked(
       [...onQuestions, '--judge', 'fair'],
       2,

@@ -20,7 +20,13 @@ import type { RunStore } from '../../spec/run-store.js';
 import type { Problem, Task } from '../../spec/task.js';
 import { createTask } from '../../tasks/task-registry.js';
 import { resolveTask } from '../../tasks/task-spec.js';
-import { JUDGE_HELP, type JudgeFlags, judgedEval, withJudgeFlags } from '../judged-eval.js';
+import {
+  JUDGE_HELP,
+  type JudgeFlags,
+  judgedEval,
+  refuseJudgeFlagsWithoutJudge,
+  withJudgeFlags,
+} from '../judged-eval.js';
 import { formatJudged, judgedJson } from '../judged-report.js';
 import { intOption } from '../options.js';
 import { progressReporter, withRunsDir } from '../run-cli.js';
@@ -132,6 +138,7 @@ ${JUDGE_HELP}`,
         throw new InvalidInputError('is required: the run whose model to score (or --model)', {
           field: '--run',
         });
+      refuseJudgeFlagsWithoutJudge(opts);
       const refine = intOption(opts.refine, '--refine');
       const store = opts.model ? undefined : openRunStore(opts.runsDir, { readonly: true });
       try {
