@@ -1,5 +1,5 @@
 // `self-evolve demo`: the whole SELF method on the built-in equations task with the embedded engine,
-// ending with the ablation table and report.html. `--quick` is the 3-minute version.
+// ending with the ablation table and report.html. `--quick` is the 2-minute version.
 import { Command } from 'commander';
 import { openRunStore, prepareRun, startRun } from '../../runtime/run-session.js';
 import type { RunStore } from '../../spec/run-store.js';
@@ -24,11 +24,11 @@ export function freeName(store: RunStore, base: string): string {
 export function command(): Command {
   const cmd = new Command('demo')
     .description(
-      'Run SELF end to end on the built-in equations task (about 11 min on 2 cores; --quick about 2)',
+      'Run SELF end to end on the built-in equations task (about 14 min on 2 cores; --quick about 2)',
     )
     .option(
       '--quick',
-      'less data and training: about 2 minutes, a smoke test (too short to learn the critique; docs/results.md)',
+      'a 0.1M-parameter student on easier equations: about 2 minutes, and the effect still shows (docs/results.md)',
     )
     .option('--name <run>', 'run name (default: demo, demo-2, ... the first free one)')
     .option('--seed <n>', 'run seed', '1')
