@@ -2,5 +2,10 @@
 // answers come from a function, a proxy that makes an upstream fail on purpose, and tiny configs
 // that run a whole SELF loop in seconds on the embedded engine.
 export { type FaultProxy, type FaultRates, startFaultProxy } from './fault-proxy.js';
+export {
+  PROPOSAL_KINDS,
+  type ProposalKind,
+  repeatingProposer,
+} from './repeating-proposer.js';
 export { ScriptedLanguageModel } from './scripted-language-model.js';
 export { TINY_CONFIG } from './test-configs.js';
