@@ -181,12 +181,8 @@ export async function openRunWiring(
   }
 }
 
-/** The teacher as a model, when it proposes the rounds' prompts (`evolve.propose.by`). */
-async function openProposer(
-  config: RunConfig,
-  context: ModelContext,
-  opened: LanguageModel[],
-): Promise<LanguageModel | undefined> {
+/** The model entry that proposes the rounds' prompts with `evolve.propose.by: "teacher"`. */
+export function proposerSpec(config: RunConfig): ModelSpec | undefined {
   if (config.evolve.propose?.by !== 'teacher') return undefined;
   const spec = config.models.teacher;
   if (!spec || spec.kind === 'checker') {
@@ -196,6 +192,17 @@ async function openProposer(
       { hint: 'give models.teacher a model entry, or set "by": "student"' },
     );
   }
+  return spec;
+}
+
+/** The teacher as a model, when it proposes the rounds' prompts (`evolve.propose.by`). */
+async function openProposer(
+  config: RunConfig,
+  context: ModelContext,
+  opened: LanguageModel[],
+): Promise<LanguageModel | undefined> {
+  const spec = proposerSpec(config);
+  if (!spec) return undefined;
   const model = await createModel(spec, { ...context, stage: 'proposer' });
   opened.push(model);
   return model;
