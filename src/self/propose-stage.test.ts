@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeConfig, parseRunConfig } from '../config/run-config.js';
 import { EmbeddedTrainer } from '../engine/index.js';
+import { formatTable } from '../report/table.js';
 import { studentRef } from '../runtime/model-factory.js';
 import type { CompletionRequest, LanguageModel } from '../spec/language-model.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
@@ -140,6 +141,15 @@ describe('evolve.propose in the pipeline (tiny config, real engine)', () => {
       for (const o of kept.slice(0, i))
         expect(promptSimilarity(s.response, o.response, 'numbers')).toBeLessThan(0.7);
     }
+    // The stage table (`runs show`) gives round 2's proposal line.
+    expect(formatTable(summary)).toMatch(
+      /proposed\s+made\s+kept\s+dup\s+near-dup\s+malformed\s+test/,
+    );
+    expect(formatTable(summary)).toMatch(
+      new RegExp(
+        `round-2\\s+${stats.made}\\s+${stats.kept}\\s+${stats.duplicate}\\s+${stats.near_duplicate}\\s`,
+      ),
+    );
     // Round 1 is unchanged by proposing; only round 2 has proposal stats.
     expect(summary.stages.find((s) => s.name === 'round-1')!.proposals).toBeUndefined();
     store.close();
