@@ -126,7 +126,7 @@ export {
   type TrainerSpec,
   trainerKinds,
 } from './runtime/trainer-factory.js';
-export type { SelfSettings } from './self/config.js';
+export type { ProposeSettings, SelfSettings } from './self/config.js';
 export type { PipelineInputs } from './self/data.js';
 export { TeacherVerdictError } from './self/meta-skills.js';
 export {
@@ -135,6 +135,25 @@ export {
   type ProgressEvent,
   runPipeline,
 } from './self/pipeline.js';
+// Self-proposed prompts (evolve.propose): proposing, screening, deduplication.
+export {
+  normalizePrompt,
+  PROMPT_SIMILARITIES,
+  type PromptDecision,
+  PromptIndex,
+  type PromptSimilarity,
+  type ProposalStatus,
+  promptSimilarity,
+  screenPrompts,
+} from './self/prompt-dedup.js';
+export {
+  PROPOSAL_COUNTS,
+  type ProposalStats,
+  type ProposePromptsOptions,
+  proposalStats,
+  proposePrompts,
+  proposingCorpus,
+} from './self/propose-prompts.js';
 export {
   type BuildMetaSkillsOptions,
   buildMetaSkills,

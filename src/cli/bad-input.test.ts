@@ -118,6 +118,11 @@ beforeAll(async () => {
   });
   f('bad-shape.json', { config: { dModel: -5 } });
   f('other-seed.json', { ...TINY_CONFIG, seed: 99 });
+  f('proposing.json', { ...TINY_CONFIG, evolve: { ...TINY_CONFIG.evolve, propose: {} } });
+  f('propose-by-checker.json', {
+    ...TINY_CONFIG,
+    evolve: { ...TINY_CONFIG.evolve, propose: { by: 'teacher' } },
+  });
   f(
     'latin1.jsonl',
     Buffer.concat([
@@ -173,6 +178,14 @@ const CASES: [string[], RegExp][] = [
   [
     withRuns('run', '--fork', 'tiny', '--config', at('other-seed.json'), '--name', 'f2'),
     /differs from run "tiny"'s in seed/,
+  ],
+  [
+    withRuns('run', '--fork', 'tiny', '--config', at('proposing.json'), '--name', 'f3'),
+    /differs from run "tiny"'s in evolve\.propose \(metaExamples/,
+  ],
+  [
+    withRuns('run', '--config', at('propose-by-checker.json')),
+    /field "evolve\.propose\.by": proposing by the teacher needs the teacher as a model/,
   ],
   [withRuns('demo', '--seed', 'abc'), /field "--seed": must be an integer/],
   [withRuns('resume', 'nope'), /no run named "nope"/],

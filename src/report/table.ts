@@ -91,5 +91,26 @@ export function formatTable(summary: RunSummary): string {
   const sftNote = twins
     ? '\nSFT, same budget: the model before each stage trained on D_QA alone, as many characters as the stage read (controls.sft)'
     : '';
-  return `${ablation}\n\n${details}\ntotal ${summary.total_seconds.toFixed(0)} s · fb prec/rec: precision and recall of the model's verdict "wrong" on the held-out set${sftNote}`;
+  return `${ablation}\n\n${details}${proposalTable(summary)}\ntotal ${summary.total_seconds.toFixed(0)} s · fb prec/rec: precision and recall of the model's verdict "wrong" on the held-out set${sftNote}`;
+}
+
+/** The rounds on self-proposed prompts: proposals made, kept, and why the others were rejected. */
+function proposalTable(summary: RunSummary): string {
+  const rounds = summary.stages.filter((s) => s.proposals);
+  if (rounds.length === 0) return '';
+  const table = grid(
+    ['proposed', 'made', 'kept', 'dup', 'near-dup', 'malformed', 'test', 'valid', 'similarity'],
+    rounds.map(({ name, proposals: p }) => [
+      name,
+      String(p!.made),
+      String(p!.kept),
+      String(p!.duplicate),
+      String(p!.near_duplicate),
+      String(p!.malformed),
+      String(p!.test_overlap),
+      pct(p!.valid),
+      p!.similarity === null ? '-' : p!.similarity.toFixed(2),
+    ]),
+  );
+  return `\n\n${table}\nproposed: rounds on self-proposed prompts (evolve.propose); test: equal or near a test prompt; similarity: mean, over the kept, of the similarity to the nearest prompt seen`;
 }

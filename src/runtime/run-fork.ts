@@ -11,6 +11,12 @@ import { requireRun, runConfig, startRun } from './run-session.js';
 /** What decides base and meta: a fork must agree with its parent on all of it. */
 const SHARED = ['seed', 'task', 'data', 'base', 'meta', 'generation'] as const;
 
+/** What of `evolve.propose` builds D_meta (its proposing examples); null when it adds none. */
+function proposingMeta(config: RunConfig) {
+  const p = config.evolve.propose;
+  return p && p.metaExamples > 0 ? { metaExamples: p.metaExamples, examples: p.examples } : null;
+}
+
 /** The stages a fork takes over, with their samples and evaluations. */
 const TAKEN = ['base', 'meta', 'sft-meta'];
 
@@ -50,6 +56,8 @@ export function forkRun(
   const differ: string[] = SHARED.filter((k) => canonical(config[k]) !== canonical(fromConfig[k]));
   if (canonical(config.models.student) !== canonical(fromConfig.models.student))
     differ.push('models.student');
+  if (canonical(proposingMeta(config)) !== canonical(proposingMeta(fromConfig)))
+    differ.push('evolve.propose (metaExamples and examples build D_meta)');
   if (differ.length) {
     throw new InvalidInputError(
       `the config differs from run "${parent}"'s in ${differ.join(', ')}: a fork shares its base and meta models`,

@@ -29,6 +29,7 @@ import {
   checkTrainerChoice,
   openRunModels,
   openRunWiring,
+  proposerSpec,
   requireStudent,
   teacherSpec,
 } from './run-wiring.js';
@@ -155,6 +156,7 @@ export async function prepareRun(
   const student = requireStudent(config);
   studentRef(student);
   const teacher = teacherSpec(config, entry);
+  proposerSpec(config);
   checkTrainerChoice(config);
   const pinned = pinRunInputs(config);
   pipelineData(pinned, entry.task, loadRunInputs(pinned));

@@ -168,8 +168,9 @@ export async function openRunWiring(
       ? await createTrainer(config.trainer, { runDir, engine, env: options.env })
       : engine;
     const start = studentRef(requireStudent(config));
+    const proposer = await openProposer(config, context, models.opened);
     return {
-      ports: { trainer, loader: models.loader, task: entry.task, teacher, start },
+      ports: { trainer, loader: models.loader, task: entry.task, teacher, start, proposer },
       entry,
       ledger: models.ledger,
       close: () => models.close(),
@@ -178,6 +179,33 @@ export async function openRunWiring(
     await models.close();
     throw error;
   }
+}
+
+/** The model entry that proposes the rounds' prompts with `evolve.propose.by: "teacher"`. */
+export function proposerSpec(config: RunConfig): ModelSpec | undefined {
+  if (config.evolve.propose?.by !== 'teacher') return undefined;
+  const spec = config.models.teacher;
+  if (!spec || spec.kind === 'checker') {
+    throw new InvalidInputError(
+      'proposing by the teacher needs the teacher as a model, not the checker',
+      { field: 'evolve.propose.by' },
+      { hint: 'give models.teacher a model entry, or set "by": "student"' },
+    );
+  }
+  return spec;
+}
+
+/** The teacher as a model, when it proposes the rounds' prompts (`evolve.propose.by`). */
+async function openProposer(
+  config: RunConfig,
+  context: ModelContext,
+  opened: LanguageModel[],
+): Promise<LanguageModel | undefined> {
+  const spec = proposerSpec(config);
+  if (!spec) return undefined;
+  const model = await createModel(spec, { ...context, stage: 'proposer' });
+  opened.push(model);
+  return model;
 }
 
 /** The teacher: the task's checker itself, or a model that reviews through the chat templates. */

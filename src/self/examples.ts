@@ -69,3 +69,19 @@ export function matchedQa(
   }
   return out;
 }
+
+/** The line that asks for a new prompt, before the few-shot examples (lowercase: a char model's alphabet). */
+export const PROPOSE_INSTRUCTION = 'write one new problem like these:';
+
+/**
+ * The proposing prompt: the instruction, then each example prompt on its own line. The model
+ * answers in the response section with one new prompt.
+ */
+export function proposingPrompt(examples: readonly string[]): string {
+  return [PROPOSE_INSTRUCTION, ...examples.map((e) => e.replace(/\s+/g, ' ').trim())].join('\n');
+}
+
+/** examples → a new prompt; loss on the new prompt only (meta-skill data for proposing). */
+export function proposingExample(examples: readonly string[], target: string): SftExample {
+  return answerExample(proposingPrompt(examples), target);
+}

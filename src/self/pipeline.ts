@@ -4,6 +4,7 @@
 // again resumes a killed run.
 
 import { evalMetrics, keptMetrics } from '../evaluate/metrics.js';
+import { InvalidInputError } from '../spec/errors.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import type { RunStore, SampleRecord } from '../spec/run-store.js';
 import type { Task, Teacher } from '../spec/task.js';
@@ -18,7 +19,7 @@ import { runChunked } from './chunked.js';
 import type { SelfSettings } from './config.js';
 import { type PipelineData, type PipelineInputs, pipelineData, roundPrompts } from './data.js';
 import { evaluationPrompts, evaluationSamples } from './evaluation.js';
-import { matchedQa, trainingChars } from './examples.js';
+import { interleave, matchedQa, trainingChars } from './examples.js';
 import {
   metaCorpus,
   metaSkillSamples,
@@ -26,6 +27,8 @@ import {
   NO_TEACHER_VERDICT,
 } from './meta-skills.js';
 import { roundPreferences } from './preference-pairs.js';
+import { proposalStats } from './propose-prompts.js';
+import { proposedRoundPrompts, proposeStage, proposingAt, proposingMeta } from './propose-stage.js';
 import type { SeededPrompt } from './refine-loop.js';
 import { deriveSeed } from './seeds.js';
 import { evolveSamples, evolveTrainingSet } from './self-evolution.js';
@@ -40,6 +43,8 @@ export interface PipelinePorts {
   readonly teacher: Teacher;
   /** M_init as the trainer knows it: the student's starting model. */
   readonly start: ModelRef;
+  /** Writes the proposals with `evolve.propose.by: "teacher"` (the teacher as a model). */
+  readonly proposer?: LanguageModel;
 }
 
 /** Progress of one step, e.g. `round-2 samples` 128/600. */
@@ -67,6 +72,7 @@ export interface PipelineRun {
 export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
   const { settings, ports } = input;
   const ctx = new Context(input, pipelineData(settings, ports.task, input.inputs));
+  const proposing = proposingMeta(settings, ctx.data);
   await ctx.stage('base', async () => {
     if (settings.base.skip) ctx.record('base', undefined, ports.start);
     else await ctx.train('base', undefined, ctx.data.qaExamples, settings.base.train);
@@ -74,7 +80,10 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
   });
   await ctx.stage('meta', async () => {
     const samples = await ctx.metaData();
-    const examples = metaTrainingSet(samples, ctx.data.qaExamples, settings.meta.qaMix);
+    const examples = interleave(
+      metaTrainingSet(samples, ctx.data.qaExamples, settings.meta.qaMix),
+      proposing,
+    );
     await ctx.train('meta', 'base', examples, settings.meta.train);
     return {
       data: keptMetrics(ports.task, samples, ctx.data.labels),
@@ -84,7 +93,7 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
     };
   });
   await ctx.sftTwin('meta', 'base', settings.meta.train);
-  const meta = metaCorpus(ports.store.samples(input.run, 'meta'));
+  const meta = interleave(metaCorpus(ports.store.samples(input.run, 'meta')), proposing);
   for (let t = 1; t <= settings.evolve.rounds; t++) {
     const name = `round-${t}`;
     const previous = t === 1 ? 'meta' : `round-${t - 1}`;
@@ -98,6 +107,9 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
         trained_on: examples.length,
         trained_chars: trainingChars(examples),
         filter: settings.evolve.filter,
+        ...(proposingAt(settings, t) && {
+          proposals: proposalStats(ports.store.samples(input.run, proposeStage(t))),
+        }),
       };
     });
     await ctx.sftTwin(
@@ -284,7 +296,9 @@ class Context {
   async roundData(t: number, previous: string): Promise<SampleRecord[]> {
     const { settings, ports } = this;
     const stage = `round-${t}`;
-    const prompts = roundPrompts(this.data, settings, ports.task, t);
+    const prompts = proposingAt(settings, t)
+      ? await this.proposals(t, previous)
+      : roundPrompts(this.data, settings, ports.task, t);
     return this.withModel(previous, (model) =>
       runChunked<SeededPrompt>({
         store: ports.store,
@@ -314,6 +328,32 @@ class Context {
           }),
       }),
     );
+  }
+
+  /** Round t's prompts proposed by model `previous` (or the teacher), screened and stored. */
+  private async proposals(t: number, previous: string): Promise<SeededPrompt[]> {
+    const { settings, ports } = this;
+    const propose = (model: LanguageModel) =>
+      proposedRoundPrompts({
+        store: ports.store,
+        run: this.run,
+        settings,
+        data: this.data,
+        task: ports.task,
+        model,
+        t,
+        signal: this.input.signal,
+        onProgress: this.progress(`propose round-${t}`),
+      });
+    if (settings.evolve.propose?.by !== 'teacher') return this.withModel(previous, propose);
+    if (!ports.proposer) {
+      throw new InvalidInputError(
+        'proposing by the teacher needs the teacher as a model',
+        { field: 'evolve.propose.by' },
+        { hint: 'give models.teacher a model entry (not the checker), or set "by": "student"' },
+      );
+    }
+    return propose(ports.proposer);
   }
 
   /** Greedy evaluation of model `name` on the test set with K online refinements. */

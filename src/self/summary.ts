@@ -3,6 +3,7 @@
 import type { EvalMetrics, KeptMetrics } from '../evaluate/metrics.js';
 import type { RunStore } from '../spec/run-store.js';
 import type { SelfSettings } from './config.js';
+import type { ProposalStats } from './propose-prompts.js';
 
 /** What the summary needs of a config: how many rounds it has. */
 type RoundsOf = { readonly evolve: Pick<SelfSettings['evolve'], 'rounds'> };
@@ -45,6 +46,8 @@ export interface StageSummary {
   readonly tokens: number;
   /** Samples whose own request failed (too long for the context, refused): stage data plus evaluation. */
   readonly errors: number;
+  /** A round on self-proposed prompts (`evolve.propose`): what was proposed, kept and rejected. */
+  readonly proposals?: ProposalStats;
 }
 
 export interface RunSummary {
@@ -79,6 +82,7 @@ export function summarize(run: string, config: RoundsOf, store: RunStore): RunSu
       trained_on?: number;
       trained_chars?: number;
       filter?: string;
+      proposals?: ProposalStats;
     };
     const twin = store.getStage(run, `sft-${name}`)?.metrics as
       | { eval: EvalMetrics; trained_on: number; trained_chars: number }
@@ -110,6 +114,7 @@ export function summarize(run: string, config: RoundsOf, store: RunStore): RunSu
       data_feedback_recall: m.data?.feedback_recall ?? null,
       tokens: m.eval.tokens + (m.data?.tokens ?? 0),
       errors: (m.eval.errors ?? 0) + (m.data?.errors ?? 0),
+      ...(m.proposals && { proposals: m.proposals }),
     });
   }
   // Every stage record counts, the controls' twins too.

@@ -21,6 +21,11 @@ export interface Task {
   /** The verdict a feedback text ends with; undefined when it gives none. */
   parseVerdict(feedback: string): Verdict | undefined;
   /**
+   * Why `prompt` is not a well-formed prompt of this task (a reason), or undefined when it is.
+   * Screens self-proposed prompts (`evolve.propose`); without it every non-empty prompt passes.
+   */
+  validatePrompt?(prompt: string): string | undefined;
+  /**
    * How a bare answer is written as a response, for labelled problems without a worked solution
    * (D_QA trains it); the answer as it is when absent.
    */

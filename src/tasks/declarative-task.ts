@@ -73,6 +73,22 @@ export const declarativeTaskSchema = z
     /** For `numeric`: largest difference still counted equal. */
     tolerance: z.number().min(0).default(0),
     verdict: verdictSchema.prefault({}),
+    /**
+     * What a well-formed prompt matches (a regex; anchor it with ^ and $ for the whole prompt):
+     * self-proposed prompts that do not are rejected as malformed (`evolve.propose`).
+     */
+    prompt: z
+      .object({ pattern: z.string(), flags })
+      .strict()
+      .superRefine((p, ctx) => {
+        try {
+          new RegExp(p.pattern, p.flags);
+        } catch (error) {
+          const message = `is not a valid regular expression: ${(error as Error).message}`;
+          ctx.addIssue({ code: 'custom', message, path: ['pattern'] });
+        }
+      })
+      .optional(),
     /** How a bare label is written as a response (D_QA without worked solutions). */
     answerFormat: z
       .string()
@@ -95,6 +111,8 @@ export interface TaskDefinition {
   readonly parseVerdict?: (feedback: string) => Verdict | undefined;
   /** A bare answer as a response (default: the answer itself). */
   readonly formatAnswer?: (answer: string) => string;
+  /** Why a prompt is malformed (screens self-proposed prompts), or undefined (default: none). */
+  readonly validatePrompt?: (prompt: string) => string | undefined;
   readonly generate?: (n: number, seed: number) => Problem[];
 }
 
@@ -162,8 +180,10 @@ class DefinedTask implements Task {
     this.name = definition.name;
     if (definition.generate) this.generate = definition.generate;
     if (definition.formatAnswer) this.formatAnswer = definition.formatAnswer;
+    if (definition.validatePrompt) this.validatePrompt = definition.validatePrompt;
   }
   generate?: (n: number, seed: number) => Problem[];
+  validatePrompt?: (prompt: string) => string | undefined;
   formatAnswer?: (answer: string) => string;
   extractAnswer(text: string): string | undefined {
     return this.definition.extractAnswer(text);
@@ -175,6 +195,13 @@ class DefinedTask implements Task {
   parseVerdict(feedback: string): Verdict | undefined {
     return this.definition.parseVerdict(feedback);
   }
+}
+
+/** A prompt check from the spec's `prompt` pattern: the reason names the pattern. */
+function promptMatcher(spec: { pattern: string; flags?: string }) {
+  const re = new RegExp(spec.pattern, (spec.flags ?? '').replace('g', ''));
+  return (prompt: string) =>
+    re.test(prompt) ? undefined : `does not match the task's prompt pattern /${spec.pattern}/`;
 }
 
 const DEFAULT_VERDICT = verdictReader(verdictSchema.parse({}));
@@ -204,6 +231,7 @@ export function defineTask(spec: DeclarativeTaskInput | TaskDefinition, source =
       },
       parseVerdict: verdictReader(parsed.verdict),
       formatAnswer: (answer) => parsed.answerFormat.replaceAll('{answer}', answer),
+      validatePrompt: parsed.prompt && promptMatcher(parsed.prompt),
     });
   }
   const definition = spec as TaskDefinition;

@@ -1,7 +1,13 @@
 // `self-evolve/testing`: test doubles for programs built on self-evolve. A scripted model whose
-// answers come from a function, scripted judges, a proxy that makes an upstream fail on purpose,
-// and tiny configs that run a whole SELF loop in seconds on the embedded engine.
+// answers come from a function, scripted judges, a proposer that repeats and paraphrases, a
+// proxy that makes an upstream fail on purpose, and tiny configs that run a whole SELF loop in
+// seconds on the embedded engine.
 export { type FaultProxy, type FaultRates, startFaultProxy } from './fault-proxy.js';
+export {
+  PROPOSAL_KINDS,
+  type ProposalKind,
+  repeatingProposer,
+} from './repeating-proposer.js';
 export { answerInSlot, answerUnderRubric, scriptedJudges } from './scripted-judges.js';
 export { ScriptedLanguageModel } from './scripted-language-model.js';
 export { TINY_CONFIG } from './test-configs.js';

@@ -110,3 +110,28 @@ export function generateEquations(n: number, seed: number, params: EquationParam
   }
   return out;
 }
+
+/**
+ * Why `prompt` is not an equation this task would generate with `params` (its text form, an
+ * integer solution, a form and numbers within the ranges), or undefined when it is one.
+ */
+export function equationProblem(prompt: string, params: EquationParams): string | undefined {
+  const eq = parseEquation(prompt);
+  if (!eq) {
+    return PROMPT.test(prompt.trim())
+      ? 'the equation has no integer solution'
+      : 'not of the form "Solve for x: a*x + b = c" (or a*x - b, b + a*x)';
+  }
+  if (!params.forms.includes(eq.form)) return `form ${eq.form} is not among the task's forms`;
+  const ranges: [string, number, readonly [number, number] | undefined][] = [
+    ['coefficient', eq.a, params.coefficient],
+    ['solution', eq.x, params.solution],
+    ['constant', eq.b, params.constant],
+    ['right', eq.c, params.right],
+  ];
+  for (const [name, value, range] of ranges) {
+    if (range && (value < range[0] || value > range[1]))
+      return `${name} ${value} is outside [${range[0]}, ${range[1]}]`;
+  }
+  return undefined;
+}

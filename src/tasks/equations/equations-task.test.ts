@@ -128,3 +128,28 @@ describe('the programmatic teacher (column critique)', () => {
     });
   });
 });
+
+describe('validatePrompt (screens self-proposed prompts)', () => {
+  it('passes every prompt the generator writes', () => {
+    for (const p of task.generate(300, 9)) expect(task.validatePrompt(p.prompt)).toBeUndefined();
+  });
+
+  it('names what is wrong with a malformed prompt', () => {
+    const narrow = new EquationsTask({ ...DEFAULT_EQUATION_PARAMS, forms: ['ax+b', 'b+ax'] });
+    const cases: [EquationsTask, string, RegExp][] = [
+      [task, 'Solve for x: 7*x + 12 = 55', /no integer solution/],
+      [task, 'Solve for x: 7*x+12 = 54', /not of the form/],
+      [task, 'solve for x: 7*x + 12 = 54', /not of the form/],
+      [task, 'Solve for x: 7*x + 12 = 54 and 3', /not of the form/],
+      [task, 'Solve for x:', /not of the form/],
+      [task, '', /not of the form/],
+      [task, 'Solve for x: 12*x + 12 = 60', /coefficient 12 is outside \[2, 9\]/],
+      [task, 'Solve for x: 2*x + 0 = 8', /constant 0 is outside \[1, 99\]/],
+      [task, 'Solve for x: 2*x + 4 = 30', /solution 13 is outside \[0, 9\]/],
+      [narrow, 'Solve for x: 7*x - 12 = 30', /form ax-b is not among/],
+    ];
+    for (const [t, prompt, reason] of cases) expect(t.validatePrompt(prompt)).toMatch(reason);
+    // 9*0 - 2 = -2 has solution 0 within range but c = -2 outside right [0, 99].
+    expect(task.validatePrompt('Solve for x: 9*x - 2 = -2')).toMatch(/right -2 is outside/);
+  });
+});

@@ -6,6 +6,7 @@ import { writeColumnFeedback } from './column-feedback.js';
 import {
   DEFAULT_EQUATION_PARAMS,
   type EquationParams,
+  equationProblem,
   equationPrompt,
   generateEquations,
   parseEquation,
@@ -31,6 +32,11 @@ export class EquationsTask implements Task {
 
   parseVerdict(feedback: string): Verdict | undefined {
     return readVerdict(feedback);
+  }
+
+  /** Malformed unless it parses as an equation of this task's forms within its ranges. */
+  validatePrompt(prompt: string): string | undefined {
+    return equationProblem(prompt, this.params);
   }
 
   formatAnswer(answer: string): string {
