@@ -1,10 +1,15 @@
 // Ready-made configs: `demo` (what `npm start` runs, about 11 minutes on 2 cores) and `quick`
 // (about 2 minutes, for tests and a first look: too short for the critique to be learnt, so its
-// results are weak; docs/results.md). `none` is the schema's defaults alone.
+// results are weak; docs/results.md). `none` is the schema's defaults alone. `constraints-quick`
+// is the quick run of the open-ended `constraints` task (scored critiques, docs/tasks.md).
 import type { RunConfigInput } from './run-config.js';
 
 /** Every character the equations task writes, so a fresh char-level tokenizer covers them all. */
 export const EQUATIONS_ALPHABET = ' \n-+*/=:,.0123456789Sabcdefghijklmnopqrstuvwxyz';
+
+/** Every character the `constraints` task writes (its prompts hold capitals; `uppercase` answers too). */
+export const CONSTRAINTS_ALPHABET =
+  ' \n-,.:/0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** The demo's student: a fresh 0.4M-parameter embedded model with the task's alphabet. */
 const STUDENT = {
@@ -17,7 +22,7 @@ const STUDENT = {
 
 // Batch 4 everywhere: at the same tokens per second as batch 32, eight times the optimizer steps,
 // which is what the column critique needs to be learnt (docs/results.md, "What made it work").
-export const PRESETS: Record<'demo' | 'quick' | 'none', RunConfigInput> = {
+export const PRESETS: Record<'demo' | 'quick' | 'none' | 'constraints-quick', RunConfigInput> = {
   none: {},
   demo: {
     models: { student: STUDENT },
@@ -61,5 +66,36 @@ export const PRESETS: Record<'demo' | 'quick' | 'none', RunConfigInput> = {
       train: { epochs: 1, batchSize: 4, learningRate: 3e-4 },
     },
     eval: { refine: 2 },
+  },
+  // About 2 minutes on 2 cores: a smaller model, short sections (a prompt is ~75 characters, a
+  // critique ~90), a score line instead of a verdict.
+  'constraints-quick': {
+    task: { name: 'constraints' },
+    models: {
+      student: {
+        kind: 'embedded',
+        new: {
+          config: { dModel: 96, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 256 },
+          alphabet: CONSTRAINTS_ALPHABET,
+        },
+      },
+    },
+    data: { train: 1200, test: 100 },
+    base: { train: { epochs: 3, batchSize: 4, learningRate: 1e-3 } },
+    meta: {
+      prompts: 400,
+      temperature: 0.7,
+      train: { epochs: 3, batchSize: 4, learningRate: 1e-3 },
+    },
+    evolve: {
+      rounds: 2,
+      prompts: 200,
+      from: 'previous',
+      temperature: 0.7,
+      replayMeta: 0.3,
+      train: { epochs: 1, batchSize: 4, learningRate: 3e-4 },
+    },
+    eval: { refine: 2 },
+    generation: { maxTokens: { response: 32, feedback: 100, refinement: 32 } },
   },
 };

@@ -1,6 +1,7 @@
 // The run's results as one plain object: a row per stage with what it bought. This is the shape of
 // `--json` output and the input of the table and report.html.
 import type { EvalMetrics, KeptMetrics } from '../evaluate/metrics.js';
+import type { ScoreMetrics } from '../evaluate/score-metrics.js';
 import type { RunStore } from '../spec/run-store.js';
 import type { SelfSettings } from './config.js';
 
@@ -45,6 +46,11 @@ export interface StageSummary {
   readonly tokens: number;
   /** Samples whose own request failed (too long for the context, refused): stage data plus evaluation. */
   readonly errors: number;
+  /**
+   * A scored task's self-scores against reference grades, on the held-out set (`eval`) and on the
+   * stage's own data (`data`); absent for a correct/wrong task.
+   */
+  readonly scores?: { readonly eval: ScoreMetrics; readonly data: ScoreMetrics | null };
 }
 
 export interface RunSummary {
@@ -110,6 +116,7 @@ export function summarize(run: string, config: RoundsOf, store: RunStore): RunSu
       data_feedback_recall: m.data?.feedback_recall ?? null,
       tokens: m.eval.tokens + (m.data?.tokens ?? 0),
       errors: (m.eval.errors ?? 0) + (m.data?.errors ?? 0),
+      ...(m.eval.scores && { scores: { eval: m.eval.scores, data: m.data?.scores ?? null } }),
     });
   }
   // Every stage record counts, the controls' twins too.
