@@ -91,7 +91,12 @@ export function checkConstraints(c: Constraints, text: string): Check[] {
   const words = wordsOf(text);
   const lower = words.map((w) => w.toLowerCase());
   const known = new Set(WORDS);
-  const fail = (name: string, detail?: string): Check => ({ name, ok: false, detail });
+  // A detail quotes at most 10 letters of a word, so a critique stays short for any response.
+  const fail = (name: string, detail?: string): Check => ({
+    name,
+    ok: false,
+    detail: detail?.replace(/[A-Za-z]{11,}/g, (w) => w.slice(0, 10)),
+  });
   const pass = (name: string): Check => ({ name, ok: true });
   const each = (name: string, bad: string | undefined) =>
     words.length === 0 ? fail(name) : bad === undefined ? pass(name) : fail(name, bad);
