@@ -11,7 +11,7 @@ export type {
   OpenAICompatibleSpec,
 } from './config/model-schemas.js';
 // Running SELF: from a config, or one stage at a time.
-export { PRESETS } from './config/presets.js';
+export { CONSTRAINTS_ALPHABET, EQUATIONS_ALPHABET, PRESETS } from './config/presets.js';
 export {
   loadRunConfigFile,
   mergeConfig,
@@ -47,6 +47,7 @@ export {
 } from './engine/kernels/profiled-kernels.js';
 export { WasmKernels, type WasmKernelsOptions } from './engine/kernels/wasm-kernels.js';
 export type { EvalMetrics, KeptMetrics } from './evaluate/metrics.js';
+export { type ScoreMetrics, scoreMetrics, spearman } from './evaluate/score-metrics.js';
 export { type ExportResult, exportRun } from './export/export-run.js';
 export * from './gguf/index.js';
 export * from './providers/index.js';
@@ -85,6 +86,7 @@ export {
   trainerKinds,
 } from './runtime/trainer-factory.js';
 export type { SelfSettings } from './self/config.js';
+export { readCritique, scoreVerdict } from './self/critique-reading.js';
 export type { PipelineInputs } from './self/data.js';
 export { TeacherVerdictError } from './self/meta-skills.js';
 export {
@@ -110,6 +112,11 @@ export { type RunningServer, startServer } from './server/start-server.js';
 export * from './spec/index.js';
 // The run store.
 export { SqliteRunStore } from './store/sqlite-run-store.js';
+export {
+  CONSTRAINTS_SCALE,
+  ConstraintsTask,
+  ConstraintsTeacher,
+} from './tasks/constraints/constraints-task.js';
 // Tasks: registered by name, declared in a config, or written in code.
 export {
   type DeclarativeTaskInput,

@@ -50,45 +50,52 @@ const fixed = (x: number | null, digits = 2): string => (x === null ? '-' : x.to
 
 /**
  * A scored task's rows: reference grade of the first and final answers on the held-out set, the
- * mean self-score, its agreement with the grade, keep precision/recall and unreadable score lines
- * on the stage's data, and score lines missing / out of range (data + evaluation).
+ * mean self-score and its agreement with the grade there and on the stage's data, keep
+ * precision/recall on the data, and score lines missing / out of range (data + evaluation). Null
+ * for a correct/wrong task. Shared by the text table and report.html.
  */
-function scoreTable(summary: RunSummary): string {
+export function scoreRows(
+  summary: RunSummary,
+): { caption: string; head: string[]; rows: string[][] } | null {
   const scored = summary.stages.filter((s) => s.scores);
-  if (scored.length === 0) return '';
+  if (scored.length === 0) return null;
   const { scale } = scored[0].scores!.eval;
-  const body = grid(
-    [
-      'stage',
-      'ref direct',
-      'ref refined',
-      `self mean /${scale.max}`,
-      'agreement',
-      'data self mean',
-      'data agreement',
-      'keep prec',
-      'keep rec',
-      'missing',
-      'out of range',
-    ],
-    scored.map((s) => {
-      const { eval: e, data: d } = s.scores!;
-      return [
-        s.name,
-        pct(e.reference_direct),
-        pct(e.reference_refined),
-        fixed(e.mean),
-        fixed(e.agreement),
-        fixed(d?.mean ?? null),
-        fixed(d?.agreement ?? null),
-        pct(d?.keep_precision ?? null),
-        pct(d?.keep_recall ?? null),
-        String(e.missing + (d?.missing ?? 0)),
-        String(e.out_of_range + (d?.out_of_range ?? 0)),
-      ];
-    }),
-  );
-  return `\n\nscores (${scale.min}..${scale.max}, kept at ${scale.threshold}): ref = reference grade, agreement = Spearman of self-score and grade\n${body}`;
+  const head = [
+    'stage',
+    'ref direct',
+    'ref refined',
+    `self mean /${scale.max}`,
+    'agreement',
+    'data self mean',
+    'data agreement',
+    'keep prec',
+    'keep rec',
+    'missing',
+    'out of range',
+  ];
+  const rows = scored.map((s) => {
+    const { eval: e, data: d } = s.scores!;
+    return [
+      s.name,
+      pct(e.reference_direct),
+      pct(e.reference_refined),
+      fixed(e.mean),
+      fixed(e.agreement),
+      fixed(d?.mean ?? null),
+      fixed(d?.agreement ?? null),
+      pct(d?.keep_precision ?? null),
+      pct(d?.keep_recall ?? null),
+      String(e.missing + (d?.missing ?? 0)),
+      String(e.out_of_range + (d?.out_of_range ?? 0)),
+    ];
+  });
+  const caption = `scores (${scale.min}..${scale.max}, kept at ${scale.threshold}): ref = reference grade, agreement = Spearman of self-score and grade`;
+  return { caption, head, rows };
+}
+
+function scoreTable(summary: RunSummary): string {
+  const t = scoreRows(summary);
+  return t ? `\n\n${t.caption}\n${grid(t.head, t.rows)}` : '';
 }
 
 /** The ablation table and the per-stage details, as aligned text. */

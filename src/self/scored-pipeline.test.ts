@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config/run-config.js';
 import { EmbeddedTrainer } from '../engine/index.js';
 import type { EvalMetrics, KeptMetrics } from '../evaluate/metrics.js';
+import { summaryTables } from '../report/html-report.js';
 import { formatTable } from '../report/table.js';
 import { studentRef } from '../runtime/model-factory.js';
 import type { Attempt } from '../spec/run-store.js';
@@ -110,6 +111,7 @@ describe('scored critiques through the pipeline (constraints task, real engine a
     expect(summed('out_of_range')).toBeGreaterThanOrEqual(outOfRange.length);
     expect(summed('missing')).toBeGreaterThanOrEqual(missing.length);
     expect(formatTable(summary)).toMatch(/out of range/);
+    expect(String(summaryTables(summary))).toContain('<h2>Scores</h2>');
 
     // The threshold filter: kept samples scored at or above it; dropped ones below or unreadable.
     const last = (s: (typeof round)[number]) => s.attempts[s.attempts.length - 1];
