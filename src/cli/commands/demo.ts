@@ -1,5 +1,6 @@
 // `self-evolve demo`: the whole SELF method on the built-in equations task with the embedded engine,
-// ending with the ablation table and report.html. `--quick` is the 3-minute version.
+// ending with the ablation table and report.html. `--quick` is the 3-minute version; `--task
+// constraints --quick` runs it on the open-ended task with scored critiques.
 import { Command } from 'commander';
 import { PRESETS } from '../../config/presets.js';
 import { openRunStore, prepareRun, startRun } from '../../runtime/run-session.js';
@@ -44,7 +45,7 @@ export function demoPreset(task: string, quick: boolean): PresetName {
 export function command(): Command {
   const cmd = new Command('demo')
     .description(
-      'Run SELF end to end on the built-in equations task (about 11 min on 2 cores; --quick about 2)',
+      'Run SELF end to end on a built-in task, equations by default (about 11 min on 2 cores; --quick about 2)',
     )
     .option(
       '--quick',
