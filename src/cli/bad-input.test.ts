@@ -175,6 +175,7 @@ const CASES: [string[], RegExp][] = [
     /differs from run "tiny"'s in seed/,
   ],
   [withRuns('demo', '--seed', 'abc'), /field "--seed": must be an integer/],
+  [withRuns('demo', '--task', 'nope', '--quick'), /field "--task": no quick demo of task "nope"/],
   [withRuns('resume', 'nope'), /no run named "nope"/],
   [
     withRuns('resume', 'tiny', '--max-cost-usd', 'abc'),
