@@ -11,7 +11,7 @@ export type {
   OpenAICompatibleSpec,
 } from './config/model-schemas.js';
 // Running SELF: from a config, or one stage at a time.
-export { PRESETS } from './config/presets.js';
+export { CONSTRAINTS_ALPHABET, EQUATIONS_ALPHABET, PRESETS } from './config/presets.js';
 export {
   loadRunConfigFile,
   mergeConfig,
@@ -87,6 +87,7 @@ export {
   type ScoreWithRubricOptions,
   scoreWithRubric,
 } from './evaluate/rubric.js';
+export { type ScoreMetrics, scoreMetrics, spearman } from './evaluate/score-metrics.js';
 export { type ConfidenceInterval, wilsonInterval, winRate } from './evaluate/win-rate.js';
 export { type ExportResult, exportRun } from './export/export-run.js';
 export * from './gguf/index.js';
@@ -127,6 +128,7 @@ export {
   trainerKinds,
 } from './runtime/trainer-factory.js';
 export type { ProposeSettings, SelfSettings } from './self/config.js';
+export { readCritique, scoreVerdict } from './self/critique-reading.js';
 export type { PipelineInputs } from './self/data.js';
 export { TeacherVerdictError } from './self/meta-skills.js';
 export {
@@ -171,6 +173,11 @@ export { type RunningServer, startServer } from './server/start-server.js';
 export * from './spec/index.js';
 // The run store.
 export { SqliteRunStore } from './store/sqlite-run-store.js';
+export {
+  CONSTRAINTS_SCALE,
+  ConstraintsTask,
+  ConstraintsTeacher,
+} from './tasks/constraints/constraints-task.js';
 // Tasks: registered by name, declared in a config, or written in code.
 export {
   type DeclarativeTaskInput,

@@ -188,6 +188,7 @@ const CASES: [string[], RegExp][] = [
     /field "evolve\.propose\.by": proposing by the teacher needs the teacher as a model/,
   ],
   [withRuns('demo', '--seed', 'abc'), /field "--seed": must be an integer/],
+  [withRuns('demo', '--task', 'nope', '--quick'), /field "--task": no quick demo of task "nope"/],
   [withRuns('resume', 'nope'), /no run named "nope"/],
   [
     withRuns('resume', 'tiny', '--max-cost-usd', 'abc'),

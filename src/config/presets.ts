@@ -1,35 +1,43 @@
 // Ready-made configs: `demo` (what `npm start` runs, about 14 minutes on 2 cores with its SFT
 // twins) and `quick` (about 2 minutes: a smaller model on easier equations, sized so the method's
 // effect shows; the tests assert it; docs/results.md). `none` is the schema's defaults alone.
+// `constraints-quick` is the quick run of the open-ended `constraints` task (scored critiques,
+// docs/tasks.md).
 import type { RunConfigInput } from './run-config.js';
 
 /** Every character the equations task writes, so a fresh char-level tokenizer covers them all. */
 export const EQUATIONS_ALPHABET = ' \n-+*/=:,.0123456789Sabcdefghijklmnopqrstuvwxyz';
 
+/** Every character the `constraints` task writes (its prompts hold capitals; `uppercase` answers too). */
+export const CONSTRAINTS_ALPHABET =
+  ' \n-,.:/0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** A fresh embedded student of shape `config`, with a char tokenizer over `alphabet`. */
+export function newStudent(
+  config: { dModel: number; nLayers: number; nHeads: number; dFF: number; contextLength: number },
+  alphabet: string,
+) {
+  return { kind: 'embedded', new: { config, alphabet } } as const;
+}
+
 /** The demo's student: a fresh 0.4M-parameter embedded model with the task's alphabet. */
-const STUDENT = {
-  kind: 'embedded',
-  new: {
-    config: { dModel: 128, nLayers: 2, nHeads: 4, dFF: 352, contextLength: 320 },
-    alphabet: EQUATIONS_ALPHABET,
-  },
-} as const;
+const STUDENT = newStudent(
+  { dModel: 128, nLayers: 2, nHeads: 4, dFF: 352, contextLength: 320 },
+  EQUATIONS_ALPHABET,
+);
 
 /** The quick preset's student: the same architecture at d_model 64 (about 0.1M parameters). */
-const QUICK_STUDENT = {
-  kind: 'embedded',
-  new: {
-    config: { dModel: 64, nLayers: 2, nHeads: 4, dFF: 176, contextLength: 256 },
-    alphabet: EQUATIONS_ALPHABET,
-  },
-} as const;
+const QUICK_STUDENT = newStudent(
+  { dModel: 64, nLayers: 2, nHeads: 4, dFF: 176, contextLength: 256 },
+  EQUATIONS_ALPHABET,
+);
 
 /** The quick preset's equations: a ∈ [2, 4], x ∈ [0, 9], b ∈ [1, 9], so c ≤ 45. */
 const QUICK_EQUATIONS = { coefficient: [2, 4], solution: [0, 9], constant: [1, 9], right: [0, 45] };
 
 // Batch 4 everywhere: at the same tokens per second as batch 32, eight times the optimizer steps,
 // which is what the column critique needs to be learnt (docs/results.md, "What made it work").
-export const PRESETS: Record<'demo' | 'quick' | 'none', RunConfigInput> = {
+export const PRESETS: Record<'demo' | 'quick' | 'none' | 'constraints-quick', RunConfigInput> = {
   none: {},
   demo: {
     models: { student: STUDENT },
@@ -81,5 +89,36 @@ export const PRESETS: Record<'demo' | 'quick' | 'none', RunConfigInput> = {
       train: { epochs: 2, batchSize: 4, learningRate: 5e-4 },
     },
     eval: { refine: 2 },
+  },
+  // About 2 minutes on 2 cores: a smaller model, short sections (a prompt is ~75 characters, a
+  // critique at most ~130), a score line instead of a verdict.
+  'constraints-quick': {
+    task: { name: 'constraints' },
+    models: {
+      student: newStudent(
+        { dModel: 96, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 320 },
+        CONSTRAINTS_ALPHABET,
+      ),
+    },
+    data: { train: 1500, test: 100 },
+    base: { train: { epochs: 5, batchSize: 4, learningRate: 1e-3 } },
+    meta: {
+      prompts: 600,
+      temperature: 0.7,
+      // The base model meets all five constraints rarely: critiques of reference answers teach
+      // the full score (without them the model never gave 5/5 and rounds kept nothing).
+      references: 0.5,
+      train: { epochs: 4, batchSize: 4, learningRate: 1e-3 },
+    },
+    evolve: {
+      rounds: 2,
+      prompts: 200,
+      from: 'previous',
+      temperature: 0.7,
+      replayMeta: 0.3,
+      train: { epochs: 1, batchSize: 4, learningRate: 3e-4 },
+    },
+    eval: { refine: 2 },
+    generation: { maxTokens: { response: 32, feedback: 100, refinement: 32 } },
   },
 };

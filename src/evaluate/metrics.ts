@@ -4,6 +4,7 @@
 import { isFailed } from '../self/failures.js';
 import type { SampleRecord } from '../spec/run-store.js';
 import type { Task } from '../spec/task.js';
+import { finalAttempt, type ScoreMetrics, scoreMetrics } from './score-metrics.js';
 
 /** How a model did on a labelled set, directly and with online refinement. */
 export interface EvalMetrics {
@@ -22,6 +23,8 @@ export interface EvalMetrics {
   readonly tokens: number;
   /** Problems whose own request failed (counted as wrong); see src/self/failures.ts. */
   readonly errors: number;
+  /** A scored task's self-scores and reference grades; absent for a correct/wrong task. */
+  readonly scores?: ScoreMetrics;
 }
 
 /** What a data-building stage generated and kept. */
@@ -39,6 +42,14 @@ export interface KeptMetrics {
   readonly tokens: number;
   /** Samples whose own request failed (never kept). */
   readonly errors: number;
+  /** A scored task's self-scores and reference grades; absent for a correct/wrong task. */
+  readonly scores?: ScoreMetrics;
+}
+
+/** `{scores}` for a scored task, nothing otherwise (the metrics of other tasks are unchanged). */
+function scoresOf(...args: Parameters<typeof scoreMetrics>): { scores?: ScoreMetrics } {
+  const scores = scoreMetrics(...args);
+  return scores ? { scores } : {};
 }
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
@@ -113,6 +124,7 @@ export function evalMetrics(
     refine_steps: ratio(steps, n) ?? 0,
     tokens,
     errors: samples.filter(isFailed).length,
+    ...scoresOf(task, samples, answers, (s) => s.attempts[finalAttempt(s)]?.verdict === 'correct'),
   };
 }
 
@@ -136,5 +148,6 @@ export function keptMetrics(
     ...verdictQuality(task, samples, answers),
     tokens: samples.reduce((n, s) => n + s.tokens, 0),
     errors: samples.filter(isFailed).length,
+    ...scoresOf(task, samples, answers, (s) => s.kept),
   };
 }

@@ -6,7 +6,7 @@ import type { ModelRecord, SampleRecord, StageRecord } from '../spec/run-store.j
 import { CHART_INIT_SOURCE, chartLibrarySource } from './chart-library.js';
 import { chartCanvas, runCharts } from './charts.js';
 import { type Html, html, raw } from './html.js';
-import { ablationRows, pct } from './table.js';
+import { ablationRows, pct, scoreRows } from './table.js';
 
 export interface ReportInput {
   readonly summary: RunSummary;
@@ -58,8 +58,12 @@ export function summaryTables(summary: RunSummary): Html {
     ];
     return html`<tr>${cells.map((c) => html`<td>${String(c)}</td>`)}</tr>`;
   });
+  const scores = scoreRows(summary);
+  const scored = scores
+    ? html`<h2>Scores</h2><p>${scores.caption}</p><table class="stages"><tr>${scores.head.map((h) => html`<th>${h}</th>`)}</tr>${scores.rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</table>`
+    : '';
   return html`<h2>Ablation</h2><table class="ablation">${ablation}</table>
-<h2>Every stage</h2><table class="stages"><tr>${STAGE_TABLE_HEAD.map((h) => html`<th>${h}</th>`)}</tr>${rows}</table>`;
+<h2>Every stage</h2><table class="stages"><tr>${STAGE_TABLE_HEAD.map((h) => html`<th>${h}</th>`)}</tr>${rows}</table>${scored}`;
 }
 
 function example(s: SampleRecord): Html {

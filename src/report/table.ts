@@ -47,6 +47,58 @@ export function grid(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+const fixed = (x: number | null, digits = 2): string => (x === null ? '-' : x.toFixed(digits));
+
+/**
+ * A scored task's rows: reference grade of the first and final answers on the held-out set, the
+ * mean self-score and its agreement with the grade there and on the stage's data, keep
+ * precision/recall on the data, and score lines missing / out of range (data + evaluation). Null
+ * for a correct/wrong task. Shared by the text table and report.html.
+ */
+export function scoreRows(
+  summary: RunSummary,
+): { caption: string; head: string[]; rows: string[][] } | null {
+  const scored = summary.stages.filter((s) => s.scores);
+  if (scored.length === 0) return null;
+  const { scale } = scored[0].scores!.eval;
+  const head = [
+    'stage',
+    'ref direct',
+    'ref refined',
+    `self mean /${scale.max}`,
+    'agreement',
+    'data self mean',
+    'data agreement',
+    'keep prec',
+    'keep rec',
+    'missing',
+    'out of range',
+  ];
+  const rows = scored.map((s) => {
+    const { eval: e, data: d } = s.scores!;
+    return [
+      s.name,
+      pct(e.reference_direct),
+      pct(e.reference_refined),
+      fixed(e.mean),
+      fixed(e.agreement),
+      fixed(d?.mean ?? null),
+      fixed(d?.agreement ?? null),
+      pct(d?.keep_precision ?? null),
+      pct(d?.keep_recall ?? null),
+      String(e.missing + (d?.missing ?? 0)),
+      String(e.out_of_range + (d?.out_of_range ?? 0)),
+    ];
+  });
+  const caption = `scores (${scale.min}..${scale.max}, kept at ${scale.threshold}): ref = reference grade, agreement = Spearman of self-score and grade`;
+  return { caption, head, rows };
+}
+
+function scoreTable(summary: RunSummary): string {
+  const t = scoreRows(summary);
+  return t ? `\n\n${t.caption}\n${grid(t.head, t.rows)}` : '';
+}
+
 /** The ablation table and the per-stage details, as aligned text. */
 export function formatTable(summary: RunSummary): string {
   // With controls.sft, each trained stage's compute-matched SFT twin stands beside it.
@@ -91,7 +143,7 @@ export function formatTable(summary: RunSummary): string {
   const sftNote = twins
     ? '\nSFT, same budget: the model before each stage trained on D_QA alone, as many characters as the stage read (controls.sft)'
     : '';
-  return `${ablation}\n\n${details}${proposalTable(summary)}\ntotal ${summary.total_seconds.toFixed(0)} s · fb prec/rec: precision and recall of the model's verdict "wrong" on the held-out set${sftNote}`;
+  return `${ablation}\n\n${details}${proposalTable(summary)}${scoreTable(summary)}\ntotal ${summary.total_seconds.toFixed(0)} s · fb prec/rec: precision and recall of the model's verdict "wrong" on the held-out set${sftNote}`;
 }
 
 /** The rounds on self-proposed prompts: proposals made, kept, and why the others were rejected. */

@@ -24,9 +24,16 @@ export function evaluationPrompts(
 /**
  * The answer online refinement returns: the last attempt the model's own feedback accepted, or
  * the first response when it accepted none. (Returning the last refinement instead turned many
- * right answers wrong when the model wrongly rejected them: docs/results.md.)
+ * right answers wrong when the model wrongly rejected them: docs/results.md.) With self-scores,
+ * the attempt that scored highest (the earliest of equals).
  */
-export function acceptedAttempt(trace: RefineTrace): number {
+export function acceptedAttempt(trace: Pick<RefineTrace, 'attempts'>): number {
+  if (trace.attempts.some((a) => typeof a.score === 'number')) {
+    let best = 0;
+    const score = (i: number) => trace.attempts[i].score ?? Number.NEGATIVE_INFINITY;
+    for (let i = 1; i < trace.attempts.length; i++) if (score(i) > score(best)) best = i;
+    return best;
+  }
   for (let i = trace.attempts.length - 1; i > 0; i--) {
     if (trace.attempts[i].verdict === 'correct') return i;
   }

@@ -7,6 +7,7 @@ import type { LanguageModel } from '../spec/language-model.js';
 import type { SampleRecord } from '../spec/run-store.js';
 import type { Problem, Task, Teacher } from '../spec/task.js';
 import type { SftExample } from '../spec/trainer.js';
+import { readCritique } from './critique-reading.js';
 import { answerExample, interleave, metaExample, takeFraction } from './examples.js';
 import { FAILED } from './failures.js';
 import { deriveSeed, random } from './seeds.js';
@@ -131,7 +132,8 @@ export async function metaSkillSamples(options: MetaSkillOptions): Promise<Sampl
   let errors = 0;
   return written.map((job, k) => {
     const review = reviews[k];
-    const verdict = task.parseVerdict(review.feedback) ?? null;
+    const critique = readCritique(task, review.feedback);
+    const verdict = critique.verdict ?? null;
     const answer = job.problem.answer;
     let kept: boolean;
     let reason: string;
@@ -161,7 +163,7 @@ export async function metaSkillSamples(options: MetaSkillOptions): Promise<Sampl
       feedback: review.feedback,
       verdict,
       refinement: review.refinement,
-      attempts: [{ text: job.response, feedback: review.feedback, verdict }],
+      attempts: [{ text: job.response, feedback: review.feedback, ...critique }],
       kept,
       reason: job.reason + reason,
       seed: job.seed,

@@ -2,7 +2,9 @@
 // records its calls), in the style of AI SDK mock models. The real engine runs it in pipeline tests.
 import { describe, expect, it } from 'vitest';
 import type { CompletionRequest, LanguageModel } from '../spec/language-model.js';
+import { defineTask } from '../tasks/declarative-task.js';
 import { EquationsTask } from '../tasks/equations/equations-task.js';
+import { acceptedAttempt } from './evaluation.js';
 import { refineLoop } from './refine-loop.js';
 import { selfFilter } from './round-filters.js';
 import { evolveSamples } from './self-evolution.js';
@@ -115,5 +117,55 @@ describe('self-consistency vote', () => {
     expect(samples[2].reason).toBe('another sample of this prompt was kept');
     expect(samples[1].reason).toBe('only 1 of 4 samples agree');
     expect(new Set(samples.map((s) => s.seed)).size).toBe(8);
+  });
+});
+
+describe('refineLoop with scored critiques', () => {
+  // Scores out of 10, kept at 7. Each prompt lists the score its critique gives attempt n.
+  const scored = defineTask({
+    name: 'scored',
+    answer: { kind: 'regex', pattern: 'answer: (\\d+)' },
+    score: { pattern: 'Score: (-?\\d+)', max: 10, threshold: 7 },
+  });
+  const scores: Record<string, (string | number)[]> = {
+    rising: [2, 5, 9],
+    stalls: [2, 4, 4, 8],
+    falls: [6, 3, 9],
+    reaches: [7],
+    high: [12],
+    none: ['no score here'],
+  };
+  const model = scripted((r) => {
+    // The attempt under review (feedback) or being refined: always the response turn.
+    const n = Number(/answer: (\d+)/.exec(r.turns[1]?.text ?? '')?.[1] ?? -1);
+    if (r.next === 'response') return 'answer: 0';
+    if (r.next === 'refinement') return `answer: ${n + 1}`;
+    const s = scores[r.turns[0].text][n];
+    return typeof s === 'number' ? `looks so-so.\nScore: ${s}/10` : s;
+  });
+  const prompts = Object.keys(scores).map((prompt, i) => ({ id: prompt, prompt, seed: i }));
+
+  it('stops at the threshold or when the score stops improving, reading bad lines as no verdict', async () => {
+    const traces = await refineLoop(model, scored, prompts, { ...options, refine: 5 });
+    const view = (t: (typeof traces)[number]) =>
+      t.attempts.map((a) => `${a.score ?? a.scoreProblem}|${a.verdict}`);
+    expect(traces.map(view)).toEqual([
+      ['2|wrong', '5|wrong', '9|correct'],
+      ['2|wrong', '4|wrong', '4|wrong'],
+      ['6|wrong', '3|wrong'],
+      ['7|correct'],
+      ['out-of-range|null'],
+      ['missing|null'],
+    ]);
+    expect(traces.map((t) => selfFilter(scored, t))).toEqual([
+      { kept: true, reason: 'refined, self-verdict correct' },
+      { kept: false, reason: 'self-score 4 below the threshold' },
+      { kept: false, reason: 'self-score 3 below the threshold' },
+      { kept: true, reason: 'self-verdict correct' },
+      { kept: false, reason: 'self-score out-of-range' },
+      { kept: false, reason: 'self-score missing' },
+    ]);
+    // Online refinement answers with the best-scored attempt, the earliest of equals.
+    expect(traces.map(acceptedAttempt)).toEqual([2, 1, 0, 0, 0, 0]);
   });
 });

@@ -1,9 +1,11 @@
 // Answer → self-feedback → self-refinement, repeated until the model's own feedback says correct
-// or k refinements were written. Used by self-evolution (stage 3) and online refinement (stage 4);
+// (for a scored task: the score reaches the threshold, or stops improving) or k refinements were
+// written. Used by self-evolution (stage 3) and online refinement (stage 4);
 // it receives prompts only, never an answer, so no label can reach either stage.
 import type { CompletionRequest, LanguageModel, Section, Turn } from '../spec/language-model.js';
 import type { Attempt } from '../spec/run-store.js';
 import type { Task, Verdict } from '../spec/task.js';
+import { readCritique } from './critique-reading.js';
 import { deriveSeed } from './seeds.js';
 
 /** A prompt to work on, with the seed all of its sampling derives from. No answer. */
@@ -48,6 +50,16 @@ export function lastVerdict(trace: RefineTrace): Verdict | null {
 /** The final text: the last attempt written. */
 export function finalText(trace: RefineTrace): string {
   return trace.attempts[trace.attempts.length - 1].text;
+}
+
+/**
+ * Whether attempt `step` scored higher than the one before it: a scored task's refinement that
+ * scores no better than its predecessor ends the loop. Always true without scores.
+ */
+export function improved(trace: RefineTrace, step: number): boolean {
+  const now = trace.attempts[step]?.score;
+  const before = trace.attempts[step - 1]?.score;
+  return step === 0 || typeof now !== 'number' || typeof before !== 'number' || now > before;
 }
 
 function request(
@@ -122,11 +134,13 @@ export async function refineLoop(
       traces[i].attempts[step] = {
         ...a,
         feedback: feedback[j],
-        verdict: task.parseVerdict(feedback[j]) ?? null,
+        ...readCritique(task, feedback[j]),
       };
     });
     if (step >= options.refine) break;
-    active = alive(active).filter((i) => traces[i].attempts[step].verdict === 'wrong');
+    active = alive(active).filter(
+      (i) => traces[i].attempts[step].verdict === 'wrong' && improved(traces[i], step),
+    );
     if (active.length === 0) break;
     const refinements = await call(active, (i) => {
       const a = traces[i].attempts[step];

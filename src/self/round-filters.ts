@@ -18,7 +18,12 @@ export interface FilterDecision {
 /** The self-filter: keep a sample only if the model's own last feedback says `correct`. */
 export function selfFilter(task: Task, trace: RefineTrace): FilterDecision {
   const verdict = lastVerdict(trace);
+  const last = trace.attempts[trace.attempts.length - 1];
+  if (last?.scoreProblem !== undefined)
+    return { kept: false, reason: `self-score ${last.scoreProblem}` };
   if (verdict === null) return { kept: false, reason: 'no self-verdict' };
+  if (typeof last?.score === 'number' && verdict === 'wrong')
+    return { kept: false, reason: `self-score ${last.score} below the threshold` };
   if (verdict === 'wrong') return { kept: false, reason: 'self-verdict wrong' };
   if (task.extractAnswer(finalText(trace)) === undefined)
     return { kept: false, reason: 'no answer' };

@@ -1,6 +1,7 @@
 // The run's results as one plain object: a row per stage with what it bought. This is the shape of
 // `--json` output and the input of the table and report.html.
 import type { EvalMetrics, KeptMetrics } from '../evaluate/metrics.js';
+import type { ScoreMetrics } from '../evaluate/score-metrics.js';
 import type { RunStore } from '../spec/run-store.js';
 import type { SelfSettings } from './config.js';
 import type { ProposalStats } from './propose-prompts.js';
@@ -48,6 +49,11 @@ export interface StageSummary {
   readonly errors: number;
   /** A round on self-proposed prompts (`evolve.propose`): what was proposed, kept and rejected. */
   readonly proposals?: ProposalStats;
+  /**
+   * A scored task's self-scores against reference grades, on the held-out set (`eval`) and on the
+   * stage's own data (`data`); absent for a correct/wrong task.
+   */
+  readonly scores?: { readonly eval: ScoreMetrics; readonly data: ScoreMetrics | null };
 }
 
 export interface RunSummary {
@@ -115,6 +121,7 @@ export function summarize(run: string, config: RoundsOf, store: RunStore): RunSu
       tokens: m.eval.tokens + (m.data?.tokens ?? 0),
       errors: (m.eval.errors ?? 0) + (m.data?.errors ?? 0),
       ...(m.proposals && { proposals: m.proposals }),
+      ...(m.eval.scores && { scores: { eval: m.eval.scores, data: m.data?.scores ?? null } }),
     });
   }
   // Every stage record counts, the controls' twins too.

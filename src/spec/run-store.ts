@@ -1,6 +1,6 @@
 // The run-store port: where a SELF run keeps its config, every sample, every model and every metric,
 // so that a killed run resumes with nothing lost or repeated. Adapter: SQLite (src/store).
-import type { Verdict } from './task.js';
+import type { ScoreProblem, Verdict } from './task.js';
 import type { ModelRef } from './trainer.js';
 
 export type RunStatus = 'running' | 'finished' | 'failed';
@@ -27,6 +27,10 @@ export interface Attempt {
   readonly feedback?: string;
   /** The verdict read from `feedback`; null when it gave none. */
   readonly verdict?: Verdict | null;
+  /** A scored task's self-score read from `feedback`; null when it could not be read. */
+  readonly score?: number | null;
+  /** Why the score could not be read (`missing`, `out-of-range`), when it could not. */
+  readonly scoreProblem?: ScoreProblem;
 }
 
 /**

@@ -1,11 +1,13 @@
 // Tasks without code: a config says how the final answer is read (a regex with a capture group,
 // the last number, the whole text, a choice letter), how answers compare (exact, case-insensitive,
-// numeric with a tolerance) and which verdict line a critique ends with. `defineTask` also takes
+// numeric with a tolerance) and which verdict line (or score line) a critique ends with. `defineTask` also takes
 // functions, for library users who write their task in code.
 import { z } from 'zod';
 import { parseWithSchema } from '../config/validate.js';
 import { regexProblem } from '../data/problems.js';
-import type { Problem, Task, Verdict } from '../spec/task.js';
+import { scoreVerdict } from '../self/critique-reading.js';
+import type { Problem, Task, TaskScore, Verdict } from '../spec/task.js';
+import { scoreLineReader } from './score-line.js';
 
 const flags = z
   .string()
@@ -61,6 +63,28 @@ const verdictSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['pattern'] });
   });
 
+/**
+ * A score verdict instead of correct/wrong: the last match's first group is the score, on the
+ * scale [min, max]; at or above `threshold` the verdict is `correct`.
+ */
+const scoreSchema = z
+  .object({
+    pattern: z.string().default('score\\s*[:=]\\s*(-?\\d+(?:\\.\\d+)?)'),
+    flags: flags.default('i'),
+    min: z.number().default(0),
+    max: z.number(),
+    threshold: z.number(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const problem = regexProblem(v.pattern, v.flags);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['pattern'] });
+    if (!(v.min < v.max))
+      ctx.addIssue({ code: 'custom', message: 'must be below max', path: ['min'] });
+    if (!(v.threshold >= v.min && v.threshold <= v.max))
+      ctx.addIssue({ code: 'custom', message: 'must lie in [min, max]', path: ['threshold'] });
+  });
+
 /** A task described in a config (docs/tasks.md, "A task of your own"). */
 export const declarativeTaskSchema = z
   .object({
@@ -72,7 +96,10 @@ export const declarativeTaskSchema = z
     compare: z.enum(['exact', 'case-insensitive', 'numeric']).default('exact'),
     /** For `numeric`: largest difference still counted equal. */
     tolerance: z.number().min(0).default(0),
-    verdict: verdictSchema.prefault({}),
+    /** Default: the chat templates' `Verdict: correct|wrong` line. */
+    verdict: verdictSchema.optional(),
+    /** A score line instead of a verdict line (the verdict is then derived from the score). */
+    score: scoreSchema.optional(),
     /**
      * What a well-formed prompt matches (a regex; anchor it with ^ and $ for the whole prompt):
      * self-proposed prompts that do not are rejected as malformed (`evolve.propose`).
@@ -95,7 +122,15 @@ export const declarativeTaskSchema = z
       .refine((t) => t.includes('{answer}'), 'must contain {answer}')
       .default('{answer}'),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.score && t.verdict)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either "verdict" or "score": a scored task derives its verdict',
+        path: ['verdict'],
+      });
+  });
 
 export type DeclarativeTaskInput = z.input<typeof declarativeTaskSchema>;
 export type DeclarativeTaskSpec = z.output<typeof declarativeTaskSchema>;
@@ -114,6 +149,8 @@ export interface TaskDefinition {
   /** Why a prompt is malformed (screens self-proposed prompts), or undefined (default: none). */
   readonly validatePrompt?: (prompt: string) => string | undefined;
   readonly generate?: (n: number, seed: number) => Problem[];
+  /** A score verdict: critiques end with a score; `parseVerdict` is then derived from it. */
+  readonly score?: TaskScore;
 }
 
 const LAST_NUMBER = /(-?[$0-9.,]{2,})|(-?[0-9]+)/g;
@@ -157,7 +194,7 @@ function normaliser(spec: DeclarativeTaskSpec): (text: string) => string | undef
 
 /** The verdict reader of a spec: the last match's group, looked up in the word lists. */
 export function verdictReader(
-  spec: DeclarativeTaskSpec['verdict'],
+  spec: z.output<typeof verdictSchema>,
 ): (feedback: string) => Verdict | undefined {
   const re = new RegExp(spec.pattern, `${spec.flags.replace('g', '')}g`);
   const correct = new Set(spec.correct.map((w) => w.toLowerCase()));
@@ -178,6 +215,7 @@ class DefinedTask implements Task {
       Required<Pick<TaskDefinition, 'matches' | 'parseVerdict'>>,
   ) {
     this.name = definition.name;
+    if (definition.score) this.score = definition.score;
     if (definition.generate) this.generate = definition.generate;
     if (definition.formatAnswer) this.formatAnswer = definition.formatAnswer;
     if (definition.validatePrompt) this.validatePrompt = definition.validatePrompt;
@@ -185,6 +223,7 @@ class DefinedTask implements Task {
   generate?: (n: number, seed: number) => Problem[];
   validatePrompt?: (prompt: string) => string | undefined;
   formatAnswer?: (answer: string) => string;
+  score?: TaskScore;
   extractAnswer(text: string): string | undefined {
     return this.definition.extractAnswer(text);
   }
@@ -193,6 +232,7 @@ class DefinedTask implements Task {
     return got !== undefined && this.definition.matches(got, answer);
   }
   parseVerdict(feedback: string): Verdict | undefined {
+    if (this.score) return scoreVerdict(this.score.scale, this.score.parseScore(feedback));
     return this.definition.parseVerdict(feedback);
   }
 }
@@ -205,6 +245,12 @@ function promptMatcher(spec: { pattern: string; flags?: string }) {
 }
 
 const DEFAULT_VERDICT = verdictReader(verdictSchema.parse({}));
+
+/** The score verdict of a declared task (no reference grade: a config cannot declare one). */
+function declaredScore(spec: z.output<typeof scoreSchema>): TaskScore {
+  const scale = { min: spec.min, max: spec.max, threshold: spec.threshold };
+  return { scale, parseScore: scoreLineReader(spec.pattern, spec.flags, scale) };
+}
 
 /**
  * A Task from a declarative spec (validated: errors name the field) or from functions. The
@@ -229,9 +275,10 @@ export function defineTask(spec: DeclarativeTaskInput | TaskDefinition, source =
         if (!numeric) return got === want;
         return Math.abs(Number(got) - Number(want)) <= parsed.tolerance;
       },
-      parseVerdict: verdictReader(parsed.verdict),
+      parseVerdict: parsed.verdict ? verdictReader(parsed.verdict) : DEFAULT_VERDICT,
       formatAnswer: (answer) => parsed.answerFormat.replaceAll('{answer}', answer),
       validatePrompt: parsed.prompt && promptMatcher(parsed.prompt),
+      score: parsed.score && declaredScore(parsed.score),
     });
   }
   const definition = spec as TaskDefinition;

@@ -3,6 +3,7 @@
 import { BenchmarkTask } from '../benchmarks/benchmark-task.js';
 import { InvalidInputError } from '../spec/errors.js';
 import type { Task, Teacher } from '../spec/task.js';
+import { ConstraintsTask, ConstraintsTeacher } from './constraints/constraints-task.js';
 import { DEFAULT_EQUATION_PARAMS, type EquationParams } from './equations/equation.js';
 import { type Critique, EquationsTask, EquationsTeacher } from './equations/equations-task.js';
 
@@ -17,6 +18,7 @@ type Factory = (params: Readonly<Record<string, unknown>>) => TaskEntry;
 const factories = new Map<string, Factory>([
   ['gsm8k', () => ({ task: new BenchmarkTask('gsm8k') })],
   ['svamp', () => ({ task: new BenchmarkTask('svamp') })],
+  ['constraints', () => ({ task: new ConstraintsTask(), teacher: new ConstraintsTeacher() })],
   [
     'equations',
     ({ critique, ...params }) => ({
