@@ -1,4 +1,4 @@
-// Ready-made configs: `demo` (what `npm start` runs, about 14 minutes on 2 cores with its SFT
+// Ready-made configs: `demo` (what `npm start` runs, about 20 minutes on 2 cores with its SFT
 // twins) and `quick` (about 2 minutes: a smaller model on easier equations, sized so the method's
 // effect shows; the tests assert it; docs/results.md). `none` is the schema's defaults alone.
 // `constraints-quick` is the quick run of the open-ended `constraints` task (scored critiques,

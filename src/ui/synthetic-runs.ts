@@ -31,11 +31,13 @@ export interface SyntheticRunOptions {
   readonly unfinished?: boolean;
 }
 
-/** The config such a run records: the quick preset at the given sizes. */
+/** The config such a run records: the quick preset at the given sizes, default equations. */
 export function syntheticConfig(o: SyntheticRunOptions): RunConfig {
   const prompts = o.metaPrompts ?? 400;
+  // The quick preset's sizes on the equations task's default ranges (its own are narrower).
+  const { task: _, ...quick } = PRESETS.quick;
   return parseRunConfig(
-    mergeConfig(PRESETS.quick, {
+    mergeConfig(quick, {
       seed: o.seed ?? 1,
       data: { train: Math.max(prompts, 200), test: o.test ?? 100 },
       meta: { prompts },

@@ -122,7 +122,9 @@ describe('self-evolve ui over HTTP', () => {
     }
     // Verdict right / wrong against labels recomputed here from the config, independently.
     const config = syntheticConfig({ name: 'alpha', dir: '', ...size });
-    const { task } = createTask('equations');
+    // The task as the config names it (the quick preset's equations have their own ranges).
+    const spec = config.task as { name: string; params?: Record<string, unknown> };
+    const { task } = createTask(spec.name, spec.params);
     const data = pipelineData(config, task);
     for (let t = 1; t <= config.evolve.rounds; t++) roundPrompts(data, config, task, t);
     const rows = db

@@ -205,7 +205,7 @@ describe('self-evolve demo --quick', () => {
     const again = cli('export', 'demo-quick', '--out', out);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/chat\.jsonl: already exists/);
-  }, 420_000);
+  }, 900_000);
 
   it('rejects bad input with file:line and field, exit code 2', () => {
     const bad = join(dir, 'bad.json');
