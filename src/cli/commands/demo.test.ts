@@ -36,39 +36,15 @@ const DECLARED_TASK = {
   answerFormat: 'answer: {answer}',
 };
 
-/**
- * The quick preset at a smaller size, for the tests that compare the general road's stage table
- * with the built-in road's: equal tables need no effect, so they need not pay for one.
- */
-const SMALL = {
-  data: { train: 300, test: 60 },
-  meta: { prompts: 150, samples: 1, train: { epochs: 2, batchSize: 4, learningRate: 2e-3 } },
-  evolve: { rounds: 1, prompts: 150, train: { epochs: 1, batchSize: 4, learningRate: 5e-4 } },
-};
-let small: { stages: Record<string, unknown>[] } | undefined;
+let builtin: { stages: Record<string, unknown>[] } | undefined;
 
-/** The small variant by the built-in road (run once, for both tests that compare with it). */
-function builtinSmall() {
-  if (small === undefined) {
-    writeFileSync(join(dir, 'small.json'), JSON.stringify(SMALL));
-    const run = cli('run', '--preset', 'quick', '--config', 'small.json', '--json');
-    expect(run.code, run.stderr).toBe(0);
-    small = JSON.parse(run.stdout) as { stages: Record<string, unknown>[] };
-    expect(small.stages.map((s) => s.name)).toEqual(['base', 'meta', 'round-1']);
-  }
-  return small;
-}
-
-/** The small variant's own problems as files, as a user's data would be. */
+/** The quick demo's own problems as files, as a user's data would be. */
 function writeData(): Record<string, string> {
-  builtinSmall();
   const made = cli(
     'data',
     'gen',
     '--preset',
     'quick',
-    '--config',
-    'small.json',
     '--seed',
     '1',
     '--out-dir',
@@ -120,6 +96,7 @@ describe('self-evolve demo --quick', () => {
     // refinement helps M_meta and never loses to the direct answer, and the rounds, trained on
     // what the model's own feedback kept, lift direct accuracy above M_meta's. A self-filter that
     // keeps nothing, or feedback that always says "correct", fails it.
+    builtin = summary;
     const last = summary.stages.at(-1);
     expect(meta.refined_acc).toBeGreaterThan(base.direct_acc);
     expect(meta.refined_acc).toBeGreaterThan(meta.direct_acc);
@@ -223,6 +200,7 @@ describe('self-evolve demo --quick', () => {
   });
 
   it('runs the same by the general road: files, a declared task, student and teacher over HTTP', async () => {
+    expect(builtin, 'the built-in quick demo ran first').toBeDefined();
     const data = writeData();
     const init = cli(
       'model',
@@ -256,25 +234,24 @@ describe('self-evolve demo --quick', () => {
       writeFileSync(
         join(dir, 'general.json'),
         JSON.stringify({
-          ...SMALL,
           task: DECLARED_TASK,
           models: {
             student: { ...endpoint, model: 'init' },
             teacher: { ...endpoint, model: 'equations-checker' },
           },
           trainer: { kind: 'openai', baseURL, pollSeconds: 0.2, episodes: true },
-          data: { ...SMALL.data, ...data },
+          data,
         }),
       );
       const run = cli('run', '--preset', 'quick', '--config', 'general.json', '--json');
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toBe('');
       const general = JSON.parse(run.stdout);
-      expect(table(general)).toEqual(table(builtinSmall()));
+      expect(table(general)).toEqual(table(builtin!));
       // Every model of the run is a fine-tuned model of serve's fine-tuning API, called over HTTP.
       const shown = JSON.parse(cli('runs', 'show', 'general', '--json').stdout);
       expect(shown.models.map((m: { ref: { kind: string; id: string } }) => m.ref.kind)).toEqual(
-        Array(3).fill('openai'),
+        Array(4).fill('openai'),
       );
       expect(shown.models[0].ref.id).toMatch(/^ft:init:/);
     } finally {
@@ -283,6 +260,7 @@ describe('self-evolve demo --quick', () => {
   }, 600_000);
 
   it('runs the same with the task given as a module by path', () => {
+    expect(builtin, 'the built-in quick demo ran first').toBeDefined();
     const data = existsSync(join(dir, 'data', 'train.jsonl'))
       ? {
           trainFile: 'data/train.jsonl',
@@ -308,14 +286,13 @@ describe('self-evolve demo --quick', () => {
     writeFileSync(
       join(dir, 'module.json'),
       JSON.stringify({
-        ...SMALL,
         task: { module: 'my-task.mjs' },
         models: { teacher: { kind: 'checker', task: 'equations' } },
-        data: { ...SMALL.data, ...data },
+        data,
       }),
     );
     const run = cli('run', '--preset', 'quick', '--config', 'module.json', '--json');
     expect(run.code, run.stderr).toBe(0);
-    expect(table(JSON.parse(run.stdout))).toEqual(table(builtinSmall()));
+    expect(table(JSON.parse(run.stdout))).toEqual(table(builtin!));
   }, 420_000);
 });
