@@ -8,11 +8,32 @@ import { ablationRows } from './table.js';
 export function compareCharts(summaries: readonly RunSummary[]): Chart[] {
   const labels = [...new Set(summaries.flatMap((s) => ablationRows(s).map((r) => r.label)))];
   const stages = [...new Set(summaries.flatMap((s) => s.stages.map((x) => x.name)))];
-  const byStage = (s: RunSummary, f: (x: RunSummary['stages'][number]) => number | null) =>
-    stages.map((name) => {
-      const stage = s.stages.find((x) => x.name === name);
-      return stage ? pct(f(stage)) : null;
-    });
+  type Stage = RunSummary['stages'][number];
+  /** One line per run of a stage metric, over every stage any run has. */
+  const byStage = (
+    id: string,
+    title: string,
+    y: string,
+    f: (x: Stage) => number | null,
+  ): Chart => ({
+    id,
+    config: config(
+      'line',
+      title,
+      stages,
+      summaries.map((s, i) =>
+        dataset(
+          s.run,
+          stages.map((name) => {
+            const stage = s.stages.find((x) => x.name === name);
+            return stage ? pct(f(stage)) : null;
+          }),
+          i,
+        ),
+      ),
+      { y, yMax: 100 },
+    ),
+  });
   return [
     {
       id: 'compare-ablation',
@@ -31,37 +52,17 @@ export function compareCharts(summaries: readonly RunSummary[]): Chart[] {
         { y: 'accuracy (%)', yMax: 100 },
       ),
     },
-    {
-      id: 'compare-refined',
-      config: config(
-        'line',
-        'Accuracy with online refinement, by stage',
-        stages,
-        summaries.map((s, i) =>
-          dataset(
-            s.run,
-            byStage(s, (x) => x.refined_acc),
-            i,
-          ),
-        ),
-        { y: 'accuracy (%)', yMax: 100 },
-      ),
-    },
-    {
-      id: 'compare-feedback',
-      config: config(
-        'line',
-        'Feedback precision (verdict "wrong", held-out), by stage',
-        stages,
-        summaries.map((s, i) =>
-          dataset(
-            s.run,
-            byStage(s, (x) => x.feedback_precision),
-            i,
-          ),
-        ),
-        { y: 'precision (%)', yMax: 100 },
-      ),
-    },
+    byStage(
+      'compare-refined',
+      'Accuracy with online refinement, by stage',
+      'accuracy (%)',
+      (x) => x.refined_acc,
+    ),
+    byStage(
+      'compare-feedback',
+      'Feedback precision (verdict "wrong", held-out), by stage',
+      'precision (%)',
+      (x) => x.feedback_precision,
+    ),
   ];
 }
