@@ -29,7 +29,9 @@ export function withRunsDir(cmd: Command): Command {
   );
 }
 
-export type PresetName = keyof typeof PRESETS;
+import type { PresetName } from '../config/presets.js';
+
+export type { PresetName };
 
 /**
  * The preset under a config: the one named, else `demo` for the built-in road (no config, or a

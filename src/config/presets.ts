@@ -37,7 +37,11 @@ const QUICK_EQUATIONS = { coefficient: [2, 4], solution: [0, 9], constant: [1, 9
 
 // Batch 4 everywhere: at the same tokens per second as batch 32, eight times the optimizer steps,
 // which is what the column critique needs to be learnt (docs/results.md, "What made it work").
-export const PRESETS: Record<'demo' | 'quick' | 'none' | 'constraints-quick', RunConfigInput> = {
+/** The presets' names, as `--preset` takes them. */
+export const PRESET_NAMES = ['demo', 'quick', 'none', 'constraints-quick'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export const PRESETS: Record<PresetName, RunConfigInput> = {
   none: {},
   demo: {
     models: { student: STUDENT },

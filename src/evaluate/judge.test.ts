@@ -143,6 +143,29 @@ describe('programmaticJudge', () => {
     });
     expect(report).toMatchObject({ unparseable: 1, unparseable_answers: 2, win_rate: null });
   });
+
+  it('grades a scored task by its graded score, so the better of two wrong answers wins', async () => {
+    const { task: words } = createTask('constraints');
+    const graded = programmaticJudge(taskGrade(words), { id: 'constraints' });
+    const [problem] = words.generate?.(1, 3) ?? [];
+    const right = words.formatAnswer?.(problem.answer ?? '') ?? '';
+    const grade = (text: string) => words.score?.grade?.(problem, text) ?? Number.NaN;
+    // The right answer less its last word: four of five constraints (the count broken).
+    const near = right.replace(/[^A-Za-z]+[A-Za-z]+$/, '');
+    expect(grade(right)).toBe(1);
+    expect(grade(near)).toBe(0.8);
+    expect(grade('Zq')).toBeLessThan(0.8);
+    expect(words.isCorrect(near, problem.answer ?? '')).toBe(false);
+    const report = await judgePairwise({
+      judge: graded,
+      pairs: [
+        { problem, answer: near, baseline: 'Zq' },
+        { problem, answer: near, baseline: right },
+        { problem, answer: near, baseline: near },
+      ],
+    });
+    expect(report.judgements.map((j) => j.outcome)).toEqual(['win', 'loss', 'tie']);
+  });
 });
 
 describe('the strict readers', () => {

@@ -51,8 +51,14 @@ export function modelJudge(model: LanguageModel, options: ModelJudgeOptions = {}
  */
 export type GradeFunction = (problem: Problem, text: string) => number;
 
-/** A task's own check as a grade: 1 when `text` reaches the reference answer, else 0. */
+/**
+ * A task's own check as a grade: its graded score (`task.score.grade`, e.g. the fraction of
+ * constraints met) when it has one, else 1 when `text` reaches the reference answer and 0 when
+ * not. A problem without a reference answer cannot be graded by `isCorrect` (NaN).
+ */
 export function taskGrade(task: Task): GradeFunction {
+  const graded = task.score?.grade;
+  if (graded !== undefined) return (problem, text) => graded(problem, text);
   return (problem, text) =>
     problem.answer === undefined ? Number.NaN : task.isCorrect(text, problem.answer) ? 1 : 0;
 }

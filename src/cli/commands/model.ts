@@ -1,9 +1,11 @@
 // `self-evolve model new`: writes a fresh embedded checkpoint: the student a preset or config
 // starts from (the very weights its run would initialise for that seed), or a shape of your own.
 // Serve it (`serve --checkpoints`) and a run can start from it over HTTP.
+
 import { Command, Option } from 'commander';
 import { readJsonFile } from '../../config/json-locate.js';
 import { type EmbeddedModelSpec, newEmbeddedModelSchema } from '../../config/model-schemas.js';
+import { PRESET_NAMES } from '../../config/presets.js';
 import { parseWithSchema } from '../../config/validate.js';
 import { EmbeddedTrainer, NEW_MODEL_ID } from '../../engine/index.js';
 import { loadRunInputs } from '../../runtime/run-inputs.js';
@@ -83,7 +85,7 @@ export function command(): Command {
     .requiredOption('--out <dir>', 'checkpoint folder to write')
     .addOption(
       new Option('--preset <name>', 'the run whose starting model to write (its models.student)')
-        .choices(['demo', 'quick'])
+        .choices(PRESET_NAMES.filter((name) => name !== 'none'))
         .default('demo'),
     )
     .option('--config <file>', 'a run config instead of the preset (merged over it)')

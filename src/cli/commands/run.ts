@@ -1,6 +1,8 @@
 // `self-evolve run`: runs the SELF pipeline from a config file (merged over a preset).
+
 import { basename, extname } from 'node:path';
 import { Command, Option } from 'commander';
+import { PRESET_NAMES } from '../../config/presets.js';
 import { forkRun } from '../../runtime/run-fork.js';
 import { openRunStore, prepareRun, startRun } from '../../runtime/run-session.js';
 import { commandConfig, type PresetName, runAndPrint, withRunsDir } from '../run-cli.js';
@@ -30,7 +32,7 @@ export function command(): Command {
       new Option(
         '--preset <name>',
         'defaults under the config (default: demo, or none when the student is not embedded)',
-      ).choices(['demo', 'quick', 'none']),
+      ).choices(PRESET_NAMES),
     )
     .option('--name <run>', 'run name (default: the config file name, or the preset)')
     .option('--seed <n>', 'override the config seed')
