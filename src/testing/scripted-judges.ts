@@ -41,3 +41,23 @@ export function scriptedJudges() {
     }, 'scorer-judge'),
   };
 }
+
+/** The question shown by the default pairwise template ('' when absent). */
+export function questionShown(prompt: string): string {
+  return /\[Question\]\n([\s\S]*?)\n\n\[Answer A\]/.exec(prompt)?.[1] ?? '';
+}
+
+/**
+ * A judge that grades the two answers it is shown with `grade(question, answer)` (in [0, 1]) and
+ * prefers the better one, tie when equal: a stand-in for a hosted LLM judge that judges well,
+ * served over HTTP so that its calls go through the response cache like a real judge's.
+ */
+export function gradingJudge(grade: (question: string, answer: string) => number, id: string) {
+  return new ScriptedLanguageModel((r) => {
+    const prompt = r.turns[0].text;
+    const question = questionShown(prompt);
+    const a = grade(question, answerInSlot(prompt, 'A'));
+    const b = grade(question, answerInSlot(prompt, 'B'));
+    return `Graded A ${a}, B ${b}.\nVerdict: ${a > b ? 'A' : b > a ? 'B' : 'tie'}`;
+  }, id);
+}
