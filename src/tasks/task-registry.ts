@@ -15,10 +15,24 @@ export interface TaskEntry {
 
 type Factory = (params: Readonly<Record<string, unknown>>) => TaskEntry;
 
+/** `constraints`, whose one parameter `details` (default true) says whether critiques quote. */
+function constraintsEntry({ details, ...rest }: Readonly<Record<string, unknown>>): TaskEntry {
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0 || (details !== undefined && typeof details !== 'boolean'))
+    throw new InvalidInputError(
+      unknown.length > 0
+        ? `task constraints has no parameter "${unknown[0]}"`
+        : 'task constraints: "details" must be true or false',
+      { field: unknown.length > 0 ? `task.params.${unknown[0]}` : 'task.params.details' },
+      { hint: 'constraints takes {"details": false} (critiques without quoted words) or nothing' },
+    );
+  return { task: new ConstraintsTask(), teacher: new ConstraintsTeacher({ details }) };
+}
+
 const factories = new Map<string, Factory>([
   ['gsm8k', () => ({ task: new BenchmarkTask('gsm8k') })],
   ['svamp', () => ({ task: new BenchmarkTask('svamp') })],
-  ['constraints', () => ({ task: new ConstraintsTask(), teacher: new ConstraintsTeacher() })],
+  ['constraints', (params) => constraintsEntry(params)],
   [
     'equations',
     ({ critique, ...params }) => ({

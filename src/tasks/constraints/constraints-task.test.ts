@@ -44,6 +44,19 @@ describe('constraints task', () => {
     expect(task.score!.grade!(p, 'bed, cat, bag')).toBe(3 / 5);
   });
 
+  it('writes terse critiques with details: false, and refuses parameters it does not have', async () => {
+    const terse = createTask('constraints', { details: false }).teacher!;
+    const p = {
+      id: 'x',
+      prompt: 'Write 3 words starting with b, separated by commas, in alphabetical order.',
+    };
+    expect((await terse.review(p, 'bed, cat, bag')).feedback).toBe(
+      '3 words: ok\nstart b: no\ncommas: ok\norder: no\nknown words: ok\nscore: 3/5',
+    );
+    expect(() => createTask('constraints', { detail: false })).toThrow(/task.params.detail/);
+    expect(() => createTask('constraints', { details: 'no' })).toThrow(InvalidInputError);
+  });
+
   it('reads a missing or out-of-range score as no verdict', () => {
     expect(task.score!.parseScore('3 words: ok')).toEqual({ problem: 'missing' });
     expect(task.score!.parseScore('score: 9/5')).toEqual({ problem: 'out-of-range', raw: '9' });

@@ -26,10 +26,15 @@ export const CONSTRAINTS_SCALE: ScoreScale = {
   threshold: CONSTRAINT_COUNT,
 };
 
-/** The critique of `text`: a line per constraint (`start b: no, cat`), then `score: k/5`. */
-export function writeConstraintFeedback(checks: readonly Check[]): string {
+/**
+ * The critique of `text`: a line per constraint (`start b: no, cat`; `start b: no` without
+ * `details`), then `score: k/5`.
+ */
+export function writeConstraintFeedback(checks: readonly Check[], details = true): string {
   const lines = checks.map((c) =>
-    c.ok ? `${c.name}: ok` : `${c.name}: no${c.detail === undefined ? '' : `, ${c.detail}`}`,
+    c.ok
+      ? `${c.name}: ok`
+      : `${c.name}: no${!details || c.detail === undefined ? '' : `, ${c.detail}`}`,
   );
   const met = checks.filter((c) => c.ok).length;
   return [...lines, `score: ${met}/${CONSTRAINT_COUNT}`].join('\n');
@@ -97,7 +102,12 @@ export class ConstraintsTask implements Task {
 
 /** The programmatic teacher: each constraint checked, the score, and a rewrite meeting them all. */
 export class ConstraintsTeacher implements Teacher {
-  readonly id = 'constraints-checker';
+  readonly id: string;
+
+  /** `details: false` leaves out what breaks each unmet constraint (`start b: no`). */
+  constructor(private readonly options: { details?: boolean } = {}) {
+    this.id = options.details === false ? 'constraints-checker-terse' : 'constraints-checker';
+  }
 
   async review(
     problem: Problem,
@@ -106,7 +116,7 @@ export class ConstraintsTeacher implements Teacher {
     const c = constraintsOf(problem);
     if (!c) return { feedback: `cannot read the instruction.\nscore: 0/${CONSTRAINT_COUNT}` };
     const checks = checkConstraints(c, response);
-    const feedback = writeConstraintFeedback(checks);
+    const feedback = writeConstraintFeedback(checks, this.options.details !== false);
     return checks.every((x) => x.ok)
       ? { feedback }
       : { feedback, refinement: rewrite(c, response) };
