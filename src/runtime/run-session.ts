@@ -1,6 +1,7 @@
 // Running SELF from a run config, shared by the CLI, the server and the library: the runs folder
 // and its store, checking a run before anything is written, starting, executing and resuming it,
 // its report, and opening one of its models. Progress is a callback; nothing here prints.
+
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -14,6 +15,7 @@ import { removeStaleTemps, writeFileAtomic } from '../files/atomic-write.js';
 import { htmlReport } from '../report/html-report.js';
 import { pipelineData } from '../self/data.js';
 import { type ProgressEvent, runPipeline } from '../self/pipeline.js';
+import { roundTask } from '../self/round-task.js';
 import { type RunSummary, summarize } from '../self/summary.js';
 import { CancelledError, InvalidInputError } from '../spec/errors.js';
 import type { LanguageModel } from '../spec/language-model.js';
@@ -160,6 +162,7 @@ export async function prepareRun(
   checkTrainerChoice(config);
   const pinned = pinRunInputs(config);
   pipelineData(pinned, entry.task, loadRunInputs(pinned));
+  roundTask(entry.task, config.evolve.scoreThreshold);
   if (options.reachable !== false) {
     await checkModel(student, { stage: 'student', env: options.env });
     await checkModel(teacher, { stage: 'teacher', env: options.env, teacher: entry.teacher });

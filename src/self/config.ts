@@ -113,6 +113,11 @@ export const selfSettingsShape = {
        * most samples reach, no critique; needs samples ≥ 2).
        */
       filter: z.enum(ROUND_FILTERS).default('self'),
+      /**
+       * A scored task only: the self-score a round keeps at (and its refinement stops at),
+       * instead of the task's threshold; on the task's scale, checked before the run starts.
+       */
+      scoreThreshold: z.number().finite().optional(),
       propose: proposeSchema.optional(),
       train: hyper,
     })

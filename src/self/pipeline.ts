@@ -30,6 +30,7 @@ import { roundPreferences } from './preference-pairs.js';
 import { proposalStats } from './propose-prompts.js';
 import { proposedRoundPrompts, proposeStage, proposingAt, proposingMeta } from './propose-stage.js';
 import type { SeededPrompt } from './refine-loop.js';
+import { roundTask } from './round-task.js';
 import { deriveSeed } from './seeds.js';
 import { evolveSamples, evolveTrainingSet } from './self-evolution.js';
 import { type RunSummary, summarize } from './summary.js';
@@ -311,7 +312,7 @@ class Context {
         work: (items, chunk) =>
           evolveSamples({
             model,
-            task: ports.task,
+            task: roundTask(ports.task, settings.evolve.scoreThreshold),
             stage,
             chunk,
             prompts: items,
