@@ -2,7 +2,9 @@
 // with its compute-matched SFT twins, and forks after meta whose rounds keep every answer, what
 // matches the label (the oracle ceiling), or what a vote of samples agrees on; then the table and
 // the figures. Runs already there are reused, unfinished ones resumed.
-import { Command } from 'commander';
+
+import { Command, Option } from 'commander';
+import { PRESET_NAMES } from '../../config/presets.js';
 import { ablationFigures, formatAblation } from '../../report/ablation-table.js';
 import { type ControlArm, runAblation } from '../../runtime/ablation.js';
 import { InvalidInputError } from '../../spec/errors.js';
@@ -25,7 +27,7 @@ export function command(): Command {
   const cmd = new Command('ablate')
     .description('Run SELF and its controls over seeds and print the comparison (docs/results.md)')
     .option('-c, --config <file>', "SELF's run config (fields left out come from the preset)")
-    .option('--preset <name>', 'defaults under the config (demo, quick, none)')
+    .addOption(new Option('--preset <name>', 'defaults under the config').choices(PRESET_NAMES))
     .option('--seeds <list>', 'run seeds, comma-separated', '1,2,3')
     .option(
       '--arms <list>',
