@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readJsonFile } from '../config/json-locate.js';
-import { PRESETS } from '../config/presets.js';
+import { PRESETS, type PresetName } from '../config/presets.js';
 import {
   loadRunConfigFile,
   mergeConfig,
@@ -28,8 +28,6 @@ export function withRunsDir(cmd: Command): Command {
     process.env.SELF_EVOLVE_RUNS_DIR ?? 'runs',
   );
 }
-
-import type { PresetName } from '../config/presets.js';
 
 export type { PresetName };
 

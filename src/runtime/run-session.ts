@@ -1,7 +1,6 @@
 // Running SELF from a run config, shared by the CLI, the server and the library: the runs folder
 // and its store, checking a run before anything is written, starting, executing and resuming it,
 // its report, and opening one of its models. Progress is a callback; nothing here prints.
-
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {

@@ -300,6 +300,7 @@ class Context {
     const prompts = proposingAt(settings, t)
       ? await this.proposals(t, previous)
       : roundPrompts(this.data, settings, ports.task, t);
+    const task = roundTask(ports.task, settings.evolve.scoreThreshold);
     return this.withModel(previous, (model) =>
       runChunked<SeededPrompt>({
         store: ports.store,
@@ -312,7 +313,7 @@ class Context {
         work: (items, chunk) =>
           evolveSamples({
             model,
-            task: roundTask(ports.task, settings.evolve.scoreThreshold),
+            task,
             stage,
             chunk,
             prompts: items,

@@ -2,7 +2,6 @@
 // with its compute-matched SFT twins, and forks after meta whose rounds keep every answer, what
 // matches the label (the oracle ceiling), or what a vote of samples agrees on; then the table and
 // the figures. Runs already there are reused, unfinished ones resumed.
-
 import { Command, Option } from 'commander';
 import { PRESET_NAMES } from '../../config/presets.js';
 import { ablationFigures, formatAblation } from '../../report/ablation-table.js';

@@ -1,7 +1,6 @@
 // `self-evolve model new`: writes a fresh embedded checkpoint: the student a preset or config
 // starts from (the very weights its run would initialise for that seed), or a shape of your own.
 // Serve it (`serve --checkpoints`) and a run can start from it over HTTP.
-
 import { Command, Option } from 'commander';
 import { readJsonFile } from '../../config/json-locate.js';
 import { type EmbeddedModelSpec, newEmbeddedModelSchema } from '../../config/model-schemas.js';

@@ -1,5 +1,4 @@
 // `self-evolve run`: runs the SELF pipeline from a config file (merged over a preset).
-
 import { basename, extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { PRESET_NAMES } from '../../config/presets.js';
