@@ -1,8 +1,8 @@
-// Ready-made configs: `demo` (what `npm start` runs, about 20 minutes on 2 cores with its SFT
-// twins) and `quick` (about 2 minutes: a smaller model on easier equations, sized so the method's
-// effect shows; the tests assert it; docs/results.md). `none` is the schema's defaults alone.
-// `constraints-quick` is the quick run of the open-ended `constraints` task (scored critiques,
-// docs/tasks.md).
+// Ready-made configs: `demo` (what `npm start` runs, about 15 minutes on 2 cores with its SFT
+// twins trained beside its stages) and `quick` (about 2 minutes: a smaller model on easier
+// equations, sized so the method's effect shows; the tests assert it; docs/results.md). `none` is
+// the schema's defaults alone. `constraints-quick` is the quick run of the open-ended
+// `constraints` task (scored critiques, docs/tasks.md).
 import type { RunConfigInput } from './run-config.js';
 
 /** Every character the equations task writes, so a fresh char-level tokenizer covers them all. */

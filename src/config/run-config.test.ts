@@ -163,6 +163,13 @@ describe('run config', () => {
     expect(() => loadRunConfigFile(json('r3.json', { llamaCpp: { feedback: 'regex' } }))).toThrow(
       /field "llamaCpp\.feedback"/,
     );
+    expect(() => parseRunConfig({ trainer: { kind: 'embedded', parallel: 3 } })).toThrow(
+      /field "trainer\.parallel"/,
+    );
+    expect(parseRunConfig({ trainer: { kind: 'embedded', parallel: 1 } }).trainer).toEqual({
+      kind: 'embedded',
+      parallel: 1,
+    });
     expect(parseRunConfig({ trainer: { kind: 'openai' } }).trainer).toEqual({
       kind: 'openai',
       baseURL: 'https://api.openai.com/v1',

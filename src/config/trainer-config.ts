@@ -5,8 +5,17 @@
 import { z } from 'zod';
 import { envName, int, noInlineKey, templatesSchema as templates } from './fragments.js';
 
-/** The embedded engine, in process (the default for an embedded student). */
-export const embeddedTrainerSchema = z.object({ kind: z.literal('embedded') }).strict();
+/** The embedded engine (the default for an embedded student): in process, or beside another training. */
+export const embeddedTrainerSchema = z
+  .object({
+    kind: z.literal('embedded'),
+    /**
+     * Trainings run at once: with 2 (the default on 2 cores or more) a stage's SFT twin trains
+     * beside it, each on its share of the threads; 1 trains one model after the other.
+     */
+    parallel: int(1).max(2).optional(),
+  })
+  .strict();
 
 /** Any program: TRL, Unsloth, axolotl, a script (the command contract in docs/trainers.md). */
 export const commandTrainerSchema = z

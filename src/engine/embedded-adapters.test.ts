@@ -1,13 +1,20 @@
 // The embedded Trainer, ModelLoader and LanguageModel through the ports only, as the SELF
 // pipeline uses them: train from a fresh model, load the result, complete episodes.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContextLengthError } from '../spec/errors.js';
+import {
+  CheckpointError,
+  ContextLengthError,
+  InvalidInputError,
+  SelfEvolveError,
+} from '../spec/errors.js';
 import type { CompletionRequest, LanguageModel } from '../spec/language-model.js';
 import type { ModelRef, SftExample, TrainProgress } from '../spec/trainer.js';
 import { EmbeddedTrainer, lossCurve } from './embedded-trainer.js';
+import { defaultThreads } from './kernels/create-kernels.js';
+import { JsKernels } from './kernels/js-kernels.js';
 
 const PAIRS = [
   ['x=2+3', '5', 'correct'],
@@ -147,5 +154,68 @@ describe('embedded Trainer, ModelLoader and LanguageModel', () => {
     await expect(
       trainer.train({ ...request, name: 'meta', hyperparameters: { steps: 1 } }),
     ).rejects.toThrow(/already exists/);
+  });
+});
+
+describe('embedded Trainer beside another training (TrainOptions.concurrent: a worker thread)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'embedded-worker-'));
+  const request = { base: BASE, examples: EXAMPLES, seed: 5, hyperparameters: HYPER };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the checkpoint an in-process training writes, and reports every step', async () => {
+    const trainer = new EmbeddedTrainer({ outputDir: dir });
+    // Kernels chosen, not given; 1 also when dist/ is missing or older than the sources.
+    expect(trainer.parallel, 'run `npm run build` first').toBe(Math.min(2, defaultThreads()));
+    expect(new EmbeddedTrainer({ outputDir: dir, kernels: new JsKernels() }).parallel).toBe(1);
+    const steps: number[] = [];
+    const [inWorker, inProcess] = await Promise.all([
+      trainer.train(
+        { ...request, name: 'worker' },
+        { concurrent: 2, onProgress: (p) => steps.push(p.step) },
+      ),
+      trainer.train({ ...request, name: 'process' }),
+    ]);
+    await trainer.close();
+    const weights = (ref: ModelRef) => readFileSync(join(ref.id, 'model.safetensors'));
+    expect(weights(inWorker).equals(weights(inProcess))).toBe(true);
+    expect(inWorker).toMatchObject({ kind: 'embedded', id: join(dir, 'worker'), parent: 'new' });
+    expect(inWorker.meta?.finalLoss).toBe(inProcess.meta?.finalLoss);
+    // Trained on the worker's own kernels, with its share of the threads.
+    const threads = (ref: ModelRef) =>
+      (ref.meta?.kernels as { threads?: number } | undefined)?.threads;
+    expect([threads(inWorker), threads(inProcess)]).toEqual([
+      Math.max(1, Math.floor(defaultThreads() / 2)),
+      defaultThreads(),
+    ]);
+    expect(steps).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+  });
+
+  it('cancels between steps, and its errors keep their class and fields across the thread', async () => {
+    const trainer = new EmbeddedTrainer({ outputDir: dir });
+    const controller = new AbortController();
+    const cancelled = trainer.train(
+      { ...request, name: 'cancelled', hyperparameters: { ...HYPER, steps: 100_000 } },
+      {
+        concurrent: 2,
+        signal: controller.signal,
+        onProgress: (p) => p.step === 5 && controller.abort(),
+      },
+    );
+    await expect(cancelled).rejects.toMatchObject({ name: 'CancelledError', code: 'cancelled' });
+    expect(existsSync(join(dir, 'cancelled'))).toBe(false);
+    const missing = { kind: 'embedded', id: join(dir, 'nowhere') };
+    const failed = trainer.train({ ...request, base: missing, name: 'x' }, { concurrent: 2 });
+    await expect(failed).rejects.toBeInstanceOf(CheckpointError);
+    await expect(failed).rejects.toMatchObject({
+      code: 'checkpoint',
+      isUserError: true,
+      path: join(dir, 'nowhere'),
+      message: expect.stringContaining(join(dir, 'nowhere')),
+    });
+    await expect(failed).rejects.toSatisfy(SelfEvolveError.isInstance);
+    // A bad hyperparameter fails before any thread starts, as in process.
+    const bad = { ...request, name: 'y', hyperparameters: { lr: 0.1 } };
+    await expect(trainer.train(bad, { concurrent: 2 })).rejects.toBeInstanceOf(InvalidInputError);
+    await trainer.close();
   });
 });

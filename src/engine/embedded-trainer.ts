@@ -14,11 +14,12 @@ import type {
 } from '../spec/trainer.js';
 import { EmbeddedLanguageModel } from './embedded-language-model.js';
 import { Engine, type ModelShape } from './engine.js';
-import { createKernels, type KernelsChoice } from './kernels/create-kernels.js';
+import { createKernels, defaultThreads, type KernelsChoice } from './kernels/create-kernels.js';
 import type { Kernels } from './kernels/kernels.js';
 import { releaseKernels } from './release-kernels.js';
 import { Tokenizer } from './tokenizer.js';
 import type { TrainSettings } from './train.js';
+import { trainInWorker, trainWorkerFile } from './train-in-worker.js';
 
 /** ModelRef.id of a model that does not exist yet: built from `meta`. */
 export const NEW_MODEL_ID = 'new';
@@ -72,6 +73,17 @@ export class EmbeddedTrainer implements Trainer, ModelLoader {
 
   constructor(private readonly options: EmbeddedTrainerOptions) {}
 
+  /**
+   * Two when the kernels are a choice and there are two threads or more: a training told it runs
+   * beside another (`TrainOptions.concurrent`) then trains on a worker thread with its share of
+   * the threads. One with a kernels instance, which cannot be shared across threads.
+   */
+  get parallel(): number {
+    const chosen = this.options.kernels ?? 'auto';
+    if (typeof chosen !== 'string' || !trainWorkerFile()) return 1;
+    return Math.min(2, defaultThreads());
+  }
+
   /** Disposes the kernels this trainer created; models it loaded must be closed first. */
   async close(): Promise<void> {
     const kernels = this.kernels;
@@ -81,7 +93,19 @@ export class EmbeddedTrainer implements Trainer, ModelLoader {
 
   async train(request: TrainRequest, options: TrainOptions = {}): Promise<ModelRef> {
     const settings = toSettings(request.hyperparameters ?? {}, request.seed);
+    const chosen = this.options.kernels ?? 'auto';
+    const file = (options.concurrent ?? 1) > 1 ? trainWorkerFile() : undefined;
+    if (file && typeof chosen === 'string') {
+      // Beside another training: on a worker thread, with its share of the threads and the
+      // adapter this thread resolved. The engine trains on SFT examples only: no preferences.
+      const kernels = (await this.compute()).name === 'js' ? 'js' : 'wasm';
+      const threads = Math.max(1, Math.floor(defaultThreads() / (options.concurrent ?? 1)));
+      const { outputDir, overwrite } = this.options;
+      const { preferences: _, ...sft } = request;
+      return trainInWorker(file, { request: sft, outputDir, overwrite, kernels, threads }, options);
+    }
     const engine = await this.open(request.base, request.seed, request.examples);
+    const kernels = await this.compute();
     try {
       const result = await engine.train(request.examples, settings, {
         signal: options.signal,
@@ -103,6 +127,7 @@ export class EmbeddedTrainer implements Trainer, ModelLoader {
         finalLoss: result.losses.at(-1),
         lossCurve: lossCurve(result.losses),
         tokensPerSecond: Math.round(result.tokensPerSecond),
+        kernels: { name: kernels.name, threads: kernels.threads },
         seconds: Number(result.seconds.toFixed(2)),
       };
       engine.meta = { ...engine.meta, training: summary };

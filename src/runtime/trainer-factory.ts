@@ -92,8 +92,18 @@ function findProgram(program: string, cwd: string, env: NodeJS.ProcessEnv): bool
 
 registerTrainerKind<z.output<typeof embeddedTrainerSchema>>('embedded', {
   schema: embeddedTrainerSchema,
-  create: async (_spec, context) => context.engine,
+  create: async (spec, context) => atMost(context.engine, spec.parallel),
 });
+
+/** The trainer, told to run at most `parallel` trainings at once (unchanged when undefined). */
+function atMost(trainer: Trainer, parallel: number | undefined): Trainer {
+  if (parallel === undefined) return trainer;
+  return {
+    id: trainer.id,
+    parallel: Math.min(parallel, trainer.parallel ?? 1),
+    train: (request, options) => trainer.train(request, options),
+  };
+}
 
 type CommandSpec = z.output<typeof commandTrainerSchema>;
 registerTrainerKind<CommandSpec>('command', {

@@ -85,7 +85,7 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
       metaTrainingSet(samples, ctx.data.qaExamples, settings.meta.qaMix),
       proposing,
     );
-    await ctx.train('meta', 'base', examples, settings.meta.train);
+    await ctx.trainWithTwin('meta', 'base', examples, settings.meta.train, undefined, 'base');
     return {
       data: keptMetrics(ports.task, samples, ctx.data.labels),
       trained_on: examples.length,
@@ -93,16 +93,25 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
       teacher_errors: samples.filter((s) => s.reason === NO_TEACHER_VERDICT).length,
     };
   });
-  await ctx.sftTwin('meta', 'base', settings.meta.train);
+  await ctx.sftTwin('meta', 'base');
   const meta = interleave(metaCorpus(ports.store.samples(input.run, 'meta')), proposing);
   for (let t = 1; t <= settings.evolve.rounds; t++) {
     const name = `round-${t}`;
     const previous = t === 1 ? 'meta' : `round-${t - 1}`;
+    // What round t trains from; its SFT twin trains from that model's twin.
+    const from = settings.evolve.from === 'meta' ? 'meta' : previous;
     await ctx.stage(name, async () => {
       const samples = await ctx.roundData(t, previous);
       const examples = evolveTrainingSet(samples, meta, settings.evolve);
-      const from = settings.evolve.from === 'meta' ? 'meta' : previous;
-      await ctx.train(name, from, examples, settings.evolve.train, roundPreferences(samples));
+      const preferences = roundPreferences(samples);
+      await ctx.trainWithTwin(
+        name,
+        from,
+        examples,
+        settings.evolve.train,
+        preferences,
+        `sft-${from}`,
+      );
       return {
         data: keptMetrics(ports.task, samples, ctx.data.labels),
         trained_on: examples.length,
@@ -113,14 +122,35 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
         }),
       };
     });
-    await ctx.sftTwin(
-      name,
-      settings.evolve.from === 'meta' ? 'sft-meta' : `sft-${previous}`,
-      settings.evolve.train,
-    );
+    await ctx.sftTwin(name, `sft-${from}`);
   }
   ports.store.setStatus(input.run, 'finished');
   return summarize(input.run, settings, ports.store);
+}
+
+/** Reports one step's progress: `done` of `total`, and a short note. */
+type StepReport = (done: number, total: number, extra?: string) => void;
+
+/**
+ * One report for two trainings: steps and totals summed, notes side by side. Silent until both
+ * have reported once, so the bar starts with the pair's whole total.
+ */
+function pairedProgress(report: StepReport): (member: 0 | 1) => StepReport {
+  const state: ({ done: number; total: number; extra?: string } | undefined)[] = [];
+  return (member) => (done, total, extra) => {
+    state[member] = { done, total, extra };
+    const [a, b] = state;
+    if (!a || !b) return;
+    const notes = [a.extra, b.extra].filter(Boolean).join(' | ');
+    report(a.done + b.done, a.total + b.total, notes);
+  };
+}
+
+/** How a training shares the trainer with another: their count, their signal, their bar. */
+interface Pairing {
+  readonly concurrent?: number;
+  readonly signal?: AbortSignal;
+  readonly report?: StepReport;
 }
 
 class Context {
@@ -137,9 +167,8 @@ class Context {
     this.ports = input.ports;
   }
 
-  private progress(step: string) {
-    return (done: number, total: number, extra?: string) =>
-      this.input.onProgress?.({ step, done, total, extra });
+  private progress(step: string): StepReport {
+    return (done, total, extra) => this.input.onProgress?.({ step, done, total, extra });
   }
 
   ref(name: string): ModelRef {
@@ -173,14 +202,10 @@ class Context {
    * The compute-matched SFT control of stage `name` (with `controls.sft`): `sft-<name>`, trained
    * from `parent` (`base` for meta, else the twin before it) on D_QA alone, with the stage's
    * hyperparameters and its budget (characters read, or examples), evaluated without refinement.
+   * Its model is usually trained already, beside the stage's own (trainWithTwin).
    */
-  async sftTwin(
-    name: string,
-    parent: string,
-    hyperparameters: Readonly<Record<string, number | string | boolean>>,
-  ): Promise<void> {
-    const { controls } = this.settings;
-    if (!controls.sft) return;
+  async sftTwin(name: string, parent: string): Promise<void> {
+    if (!this.settings.controls.sft) return;
     const twin = `sft-${name}`;
     await this.stage(
       twin,
@@ -189,9 +214,8 @@ class Context {
           trained_on: number;
           trained_chars?: number;
         };
-        const budget = { examples: self.trained_on, chars: self.trained_chars ?? 0 };
-        const examples = matchedQa(this.data.qaExamples, budget, controls.match);
-        await this.train(twin, parent, examples, hyperparameters);
+        const examples = this.twinExamples(self.trained_on, self.trained_chars ?? 0);
+        await this.train(twin, parent, examples, this.hyperparameters(name));
         return {
           trained_on: examples.length,
           trained_chars: trainingChars(examples),
@@ -200,6 +224,71 @@ class Context {
       },
       0,
     );
+  }
+
+  /** The hyperparameters of stage `name` (its SFT twin trains with the same). */
+  private hyperparameters(name: string): Readonly<Record<string, number | string | boolean>> {
+    return name === 'meta' ? this.settings.meta.train : this.settings.evolve.train;
+  }
+
+  /** D_QA examples matched to a stage that trained on `examples` examples of `chars` characters. */
+  private twinExamples(examples: number, chars: number): SftExample[] {
+    const { controls } = this.settings;
+    return matchedQa(this.data.qaExamples, { examples, chars }, controls.match);
+  }
+
+  /**
+   * Trains stage `name` as train() does; with `controls.sft` on a trainer that runs two trainings
+   * well at once (`parallel` ≥ 2), trains its twin `sft-<name>` from `twinParent` beside it, on
+   * one progress bar. Either failing cancels the other; both settle before this returns or
+   * throws. Resume is unchanged: a model already recorded is not trained again, and a twin not
+   * trained here is trained by sftTwin().
+   */
+  async trainWithTwin(
+    name: string,
+    parent: string,
+    examples: readonly SftExample[],
+    hyperparameters: Readonly<Record<string, number | string | boolean>>,
+    preferences: readonly PreferencePair[] | undefined,
+    twinParent: string,
+  ): Promise<void> {
+    const twin = `sft-${name}`;
+    const { store, trainer } = this.ports;
+    const pair =
+      this.settings.controls.sft &&
+      (trainer.parallel ?? 1) >= 2 &&
+      !store.getModel(this.run, name) &&
+      !store.getModel(this.run, twin) &&
+      store.getModel(this.run, twinParent) !== undefined;
+    if (!pair) return this.train(name, parent, examples, hyperparameters, preferences);
+    const twinExamples = this.twinExamples(examples.length, trainingChars(examples));
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    if (this.input.signal?.aborted) stop();
+    this.input.signal?.addEventListener('abort', stop, { once: true });
+    const report = pairedProgress(this.progress(`train ${name} + ${twin}`));
+    const paired = (member: 0 | 1): Pairing => ({
+      concurrent: 2,
+      signal: controller.signal,
+      report: report(member),
+    });
+    let first: unknown;
+    const stopOnFailure = (training: Promise<void>) =>
+      training.catch((error) => {
+        first ??= error; // the failure that stopped the pair, not the cancellation it caused
+        stop();
+      });
+    try {
+      await Promise.all([
+        stopOnFailure(this.train(name, parent, examples, hyperparameters, preferences, paired(0))),
+        stopOnFailure(
+          this.train(twin, twinParent, twinExamples, hyperparameters, undefined, paired(1)),
+        ),
+      ]);
+      if (first !== undefined) throw first;
+    } finally {
+      this.input.signal?.removeEventListener('abort', stop);
+    }
   }
 
   /** Records model `name` of the run (once its checkpoint is completely written). */
@@ -218,10 +307,11 @@ class Context {
     examples: readonly SftExample[],
     hyperparameters: Readonly<Record<string, number | string | boolean>>,
     preferences?: readonly PreferencePair[],
+    pairing: Pairing = {},
   ): Promise<void> {
     if (this.ports.store.getModel(this.run, name)) return;
     const base = parent === undefined ? this.ports.start : this.ref(parent);
-    const report = this.progress(`train ${name}`);
+    const report = pairing.report ?? this.progress(`train ${name}`);
     const ref = await this.ports.trainer.train(
       {
         base,
@@ -232,7 +322,8 @@ class Context {
         hyperparameters,
       },
       {
-        signal: this.input.signal,
+        signal: pairing.signal ?? this.input.signal,
+        ...(pairing.concurrent !== undefined && { concurrent: pairing.concurrent }),
         onProgress: (p) => {
           const extra = [
             p.loss === undefined ? '' : `loss ${p.loss.toFixed(3)}`,

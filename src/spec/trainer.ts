@@ -58,11 +58,22 @@ export interface TrainProgress {
 export interface TrainOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: TrainProgress) => void;
+  /**
+   * Trainings running at the same time on this trainer, this one included (default 1). Never
+   * more than the trainer's `parallel`; an adapter may use it to share the machine out.
+   */
+  readonly concurrent?: number;
 }
 
 /** Fine-tunes a model. Never mutates `request.base`: the result is a new model. */
 export interface Trainer {
   readonly id: string;
+  /**
+   * How many trainings it runs well at once (default 1: one at a time). The pipeline trains a
+   * stage and its SFT control side by side only when this is 2 or more, so a trainer driving one
+   * GPU, or a remote API with a job quota, is never asked to run two.
+   */
+  readonly parallel?: number;
   train(request: TrainRequest, options?: TrainOptions): Promise<ModelRef>;
 }
 

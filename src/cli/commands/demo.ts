@@ -45,7 +45,7 @@ export function demoPreset(task: string, quick: boolean): PresetName {
 export function command(): Command {
   const cmd = new Command('demo')
     .description(
-      'Run SELF end to end on a built-in task, equations by default (about 20 min on 2 cores; --quick about 2)',
+      'Run SELF end to end on a built-in task, equations by default (about 15 min on 2 cores; --quick about 2)',
     )
     .option(
       '--quick',

@@ -1,6 +1,7 @@
 // Chooses a compute adapter: `js` (plain TypeScript), `wasm` (WebAssembly SIMD on worker
 // threads), or `auto` (wasm when it starts here, else js). The wasm adapter is loaded lazily, so
 // the js path never compiles WebAssembly or starts threads.
+import { availableParallelism } from 'node:os';
 import { InvalidInputError, SelfEvolveError } from '../../spec/errors.js';
 import { JsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
@@ -62,6 +63,11 @@ function reportOnDispose(kernels: Kernels): ProfiledKernels {
       process.stderr.write(`${[head, ...lines, wall].join('\n')}\n`);
     },
   });
+}
+
+/** The threads the kernels use when none are given: SELF_EVOLVE_THREADS, else the cores (≤ 8). */
+export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
+  return envThreads(env.SELF_EVOLVE_THREADS) ?? Math.min(8, availableParallelism());
 }
 
 function envThreads(value: string | undefined): number | undefined {
