@@ -120,7 +120,7 @@ const CLASSES: Readonly<Record<string, new (...args: never[]) => Error>> = {
 };
 
 /** An error the worker posted, as the main thread would have caught it in process. */
-export function rebuild(posted: WorkerError): Error {
+function rebuild(posted: WorkerError): Error {
   const ours = 'code' in posted.fields;
   const Class = CLASSES[posted.name] ?? (ours ? errors.SelfEvolveError : Error);
   const error = Object.create(Class.prototype) as Error;

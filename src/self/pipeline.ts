@@ -85,7 +85,7 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
       metaTrainingSet(samples, ctx.data.qaExamples, settings.meta.qaMix),
       proposing,
     );
-    await ctx.trainWithTwin('meta', 'base', examples, settings.meta.train, undefined, 'base');
+    await ctx.trainWithTwin('meta', 'base', examples);
     return {
       data: keptMetrics(ports.task, samples, ctx.data.labels),
       trained_on: examples.length,
@@ -98,20 +98,11 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
   for (let t = 1; t <= settings.evolve.rounds; t++) {
     const name = `round-${t}`;
     const previous = t === 1 ? 'meta' : `round-${t - 1}`;
-    // What round t trains from; its SFT twin trains from that model's twin.
     const from = settings.evolve.from === 'meta' ? 'meta' : previous;
     await ctx.stage(name, async () => {
       const samples = await ctx.roundData(t, previous);
       const examples = evolveTrainingSet(samples, meta, settings.evolve);
-      const preferences = roundPreferences(samples);
-      await ctx.trainWithTwin(
-        name,
-        from,
-        examples,
-        settings.evolve.train,
-        preferences,
-        `sft-${from}`,
-      );
+      await ctx.trainWithTwin(name, from, examples, roundPreferences(samples));
       return {
         data: keptMetrics(ports.task, samples, ctx.data.labels),
         trained_on: examples.length,
@@ -122,7 +113,7 @@ export async function runPipeline(input: PipelineRun): Promise<RunSummary> {
         }),
       };
     });
-    await ctx.sftTwin(name, `sft-${from}`);
+    await ctx.sftTwin(name, from);
   }
   ports.store.setStatus(input.run, 'finished');
   return summarize(input.run, settings, ports.store);
@@ -144,6 +135,11 @@ function pairedProgress(report: StepReport): (member: 0 | 1) => StepReport {
     const notes = [a.extra, b.extra].filter(Boolean).join(' | ');
     report(a.done + b.done, a.total + b.total, notes);
   };
+}
+
+/** The SFT twin of model `name`: `sft-<name>`, or `base` itself (the twins' common start). */
+function twinOf(name: string): string {
+  return name === 'base' ? 'base' : `sft-${name}`;
 }
 
 /** How a training shares the trainer with another: their count, their signal, their bar. */
@@ -200,7 +196,7 @@ class Context {
 
   /**
    * The compute-matched SFT control of stage `name` (with `controls.sft`): `sft-<name>`, trained
-   * from `parent` (`base` for meta, else the twin before it) on D_QA alone, with the stage's
+   * from the twin of the stage's `parent` (`base` for meta) on D_QA alone, with the stage's
    * hyperparameters and its budget (characters read, or examples), evaluated without refinement.
    * Its model is usually trained already, beside the stage's own (trainWithTwin).
    */
@@ -215,7 +211,7 @@ class Context {
           trained_chars?: number;
         };
         const examples = this.twinExamples(self.trained_on, self.trained_chars ?? 0);
-        await this.train(twin, parent, examples, this.hyperparameters(name));
+        await this.train(twin, twinOf(parent), examples, this.hyperparameters(name));
         return {
           trained_on: examples.length,
           trained_chars: trainingChars(examples),
@@ -238,9 +234,9 @@ class Context {
   }
 
   /**
-   * Trains stage `name` as train() does; with `controls.sft` on a trainer that runs two trainings
-   * well at once (`parallel` ≥ 2), trains its twin `sft-<name>` from `twinParent` beside it, on
-   * one progress bar. Either failing cancels the other; both settle before this returns or
+   * Trains stage `name` from `parent` as train() does, with the stage's hyperparameters; with
+   * `controls.sft` on a trainer that runs two trainings well at once (`parallel` ≥ 2), trains its
+   * twin `sft-<name>` beside it (from the twin of `parent`), on one progress bar. Either failing cancels the other; both settle before this returns or
    * throws. Resume is unchanged: a model already recorded is not trained again, and a twin not
    * trained here is trained by sftTwin().
    */
@@ -248,11 +244,11 @@ class Context {
     name: string,
     parent: string,
     examples: readonly SftExample[],
-    hyperparameters: Readonly<Record<string, number | string | boolean>>,
-    preferences: readonly PreferencePair[] | undefined,
-    twinParent: string,
+    preferences?: readonly PreferencePair[],
   ): Promise<void> {
     const twin = `sft-${name}`;
+    const twinParent = twinOf(parent);
+    const hyperparameters = this.hyperparameters(name);
     const { store, trainer } = this.ports;
     const pair =
       this.settings.controls.sft &&
@@ -323,7 +319,7 @@ class Context {
       },
       {
         signal: pairing.signal ?? this.input.signal,
-        ...(pairing.concurrent !== undefined && { concurrent: pairing.concurrent }),
+        concurrent: pairing.concurrent,
         onProgress: (p) => {
           const extra = [
             p.loss === undefined ? '' : `loss ${p.loss.toFixed(3)}`,
